@@ -1,0 +1,47 @@
+# Pathways — a newcomer needs two commands: `make run` and `make test`.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+RUN_STAMP  := $(VENV)/.run-installed
+TEST_STAMP := $(VENV)/.test-installed
+HOST ?= 127.0.0.1
+PORT ?= 8050
+
+.PHONY: run test lint format bench serve-prod clean-store browser
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(RUN_STAMP): requirements.txt | $(PY)
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(TEST_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@ $(RUN_STAMP)
+
+## run: install, create the store with demo data when it is empty, serve on http://$(HOST):$(PORT)
+run: $(RUN_STAMP)
+	$(PY) -m dashboard init --demo --if-empty
+	$(PY) -m dashboard serve --host $(HOST) --port $(PORT)
+
+## test: every test, browser tests included (SQLite always; PostgreSQL too when TEST_DATABASE_URL is set)
+test: $(TEST_STAMP) browser
+	$(PY) -m pytest
+
+browser:
+	@scripts/ensure-chromium.sh
+
+## lint: ruff, ruff format --check, mypy on dashboard/
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy dashboard
+
+format: $(TEST_STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean-store:
+	rm -f data/pathways.db data/pathways.db-wal data/pathways.db-shm

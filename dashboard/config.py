@@ -1,0 +1,87 @@
+"""One settings object: every setting has a name, a default and one line of help; each is env-overridable."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'pathways.db'}"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "database_url", "DATABASE_URL", DEFAULT_DATABASE_URL, "SQLAlchemy URL of the store (SQLite file or PostgreSQL)."
+    ),
+    Setting("redis_url", "REDIS_URL", "", "Redis URL for the shared cache; empty uses an in-process cache."),
+    Setting("cache_timeout", "PATHWAYS_CACHE_TIMEOUT", 600, "Seconds a memoised query result is kept."),
+    Setting(
+        "suppression_threshold", "PATHWAYS_SUPPRESSION_THRESHOLD", 5, "Counts below this are withheld in public views."
+    ),
+    Setting("confidence", "PATHWAYS_CONFIDENCE", 0.95, "Default confidence level for intervals: 0.95 or 0.998."),
+    Setting("default_area", "PATHWAYS_DEFAULT_AREA", "E23000039", "Area shown when the URL names none (pan-Dorset)."),
+    Setting("default_comparator", "PATHWAYS_DEFAULT_COMPARATOR", "K04000001", "Comparator when none is chosen."),
+    Setting("host", "PATHWAYS_HOST", "127.0.0.1", "Address the server listens on."),
+    Setting("port", "PATHWAYS_PORT", 8050, "Port the server listens on."),
+    Setting("debug", "PATHWAYS_DEBUG", False, "Dash debug mode (dev tools, hot reload)."),
+)
+
+
+def _coerce(raw: str, default: Any) -> Any:
+    """Turn an environment string into the type of the setting's default."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str = ""
+    cache_timeout: int = 600
+    suppression_threshold: int = 5
+    confidence: float = 0.95
+    default_area: str = "E23000039"
+    default_comparator: str = "K04000001"
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, overridden by the environment, overridden by keyword arguments."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            if env.get(setting.env):
+                try:
+                    values[setting.name] = _coerce(env[setting.env], setting.default)
+                except ValueError as exc:
+                    raise ValueError(f"{setting.env}={env[setting.env]!r} is not valid: {setting.help}") from exc
+        values.update(overrides)
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def describe_settings() -> list[tuple[str, str, str]]:
+    """(environment variable, default, help) for the README and `--help`."""
+    return [(s.env, str(s.default), s.help) for s in SETTINGS]

@@ -1,0 +1,312 @@
+"""Typed, keyword-only read queries. Each returns a DataFrame (or small dataclass) of exactly the rows a view shows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, Select, and_, func, select
+
+from dashboard import stats, store
+from dashboard.catalogue import ALL_COHORT
+
+o, m, a, c, p = store.observations, store.measures, store.areas, store.cohorts, store.periods
+
+OBS_COLUMNS = [
+    "measure",
+    "unit",
+    "polarity",
+    "area",
+    "area_name",
+    "cohort",
+    "cohort_label",
+    "dimension",
+    "period",
+    "start_date",
+    "value",
+    "numerator",
+    "denominator",
+    "lower_ci",
+    "upper_ci",
+    "missing_reason",
+    "suppressed",
+    "provisional",
+    "revised",
+    "estimated",
+    "note",
+]
+
+
+class UnknownCode(LookupError):
+    """A measure, area, cohort or period that the store does not hold."""
+
+
+def _frame(engine: Engine, stmt: Select[Any]) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _observation_select() -> Select[Any]:
+    return select(
+        m.c.code.label("measure"),
+        m.c.unit,
+        m.c.polarity,
+        a.c.code.label("area"),
+        a.c.name.label("area_name"),
+        c.c.key.label("cohort"),
+        c.c.label.label("cohort_label"),
+        c.c.dimension,
+        p.c.label.label("period"),
+        p.c.start_date,
+        o.c.value,
+        o.c.numerator,
+        o.c.denominator,
+        o.c.lower_ci,
+        o.c.upper_ci,
+        o.c.missing_reason,
+        o.c.suppressed,
+        o.c.provisional,
+        o.c.revised,
+        o.c.estimated,
+        o.c.note,
+    ).select_from(
+        o.join(m, m.c.id == o.c.measure_id)
+        .join(a, a.c.id == o.c.area_id)
+        .join(c, c.c.id == o.c.cohort_id)
+        .join(p, p.c.id == o.c.period_id)
+    )
+
+
+def _with_intervals(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    frame = stats.fill_intervals(frame, confidence=confidence)
+    frame["start_date"] = pd.to_datetime(frame["start_date"])
+    return frame.sort_values(["start_date", "measure", "area", "cohort"], kind="stable").reset_index(drop=True)
+
+
+def _add_comparison(
+    frame: pd.DataFrame, bench: pd.DataFrame, comparator: str | None, confidence: float
+) -> pd.DataFrame:
+    """Attach the comparator's value for the same measure, cohort and period, and the Fingertips comparison."""
+    frame = frame.copy()
+    frame["comparator"] = comparator
+    if bench.empty or comparator is None:
+        frame["comparator_value"] = float("nan")
+    else:
+        lookup = bench.set_index(["measure", "cohort", "period"])["value"]
+        keys = pd.MultiIndex.from_frame(frame[["measure", "cohort", "period"]])
+        frame["comparator_value"] = lookup.reindex(keys).to_numpy()
+    frame["comparison"] = [
+        stats.compare(r.value, r.lower_ci, r.upper_ci, r.comparator_value, r.polarity, confidence)
+        if r.area != comparator
+        else "not compared"
+        for r in frame.itertuples()
+    ]
+    return frame
+
+
+def _codes_where(
+    stmt: Select[Any],
+    *,
+    measure: str | Sequence[str] | None = None,
+    area: str | Sequence[str] | None = None,
+    cohort: str | Sequence[str] | None = None,
+    period: str | Sequence[str] | None = None,
+) -> Select[Any]:
+    for column, wanted in ((m.c.code, measure), (a.c.code, area), (c.c.key, cohort), (p.c.label, period)):
+        if wanted is None:
+            continue
+        stmt = stmt.where(column == wanted) if isinstance(wanted, str) else stmt.where(column.in_(list(wanted)))
+    return stmt
+
+
+def observations(
+    engine: Engine,
+    *,
+    measure: str | Sequence[str] | None = None,
+    area: str | Sequence[str] | None = None,
+    cohort: str | Sequence[str] | None = None,
+    period: str | Sequence[str] | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+    comparator: str | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Observations matching the filters, with intervals and (when given) the comparison with `comparator`."""
+    filters = {"measure": measure, "cohort": cohort, "period": period}
+    stmt = _codes_where(_observation_select(), area=area, **filters)
+    stmt = _period_range(stmt, period_from, period_to)
+    frame = _with_intervals(_frame(engine, stmt), confidence)
+    if frame.empty:
+        return pd.DataFrame(columns=OBS_COLUMNS + ["comparator", "comparator_value", "comparison"])
+    bench = pd.DataFrame()
+    if comparator:
+        bench_stmt = _codes_where(_observation_select(), area=comparator, **filters)
+        bench = _frame(engine, _period_range(bench_stmt, period_from, period_to))
+    return _add_comparison(frame, bench, comparator, confidence)
+
+
+def _period_range(stmt: Select[Any], period_from: str | None, period_to: str | None) -> Select[Any]:
+    """Keep periods that start on or after `period_from`'s start and end on or before `period_to`'s end."""
+    if period_from:
+        start = select(p.c.start_date).where(p.c.label == period_from).scalar_subquery()
+        stmt = stmt.where(p.c.start_date >= start)
+    if period_to:
+        end = select(p.c.end_date).where(p.c.label == period_to).scalar_subquery()
+        stmt = stmt.where(p.c.end_date <= end)
+    return stmt
+
+
+def trend(
+    engine: Engine,
+    *,
+    measure: str,
+    area: str,
+    cohort: str = ALL_COHORT,
+    comparator: str | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """One measure for one area and cohort over time, with the comparator's values beside it."""
+    return observations(
+        engine,
+        measure=measure,
+        area=area,
+        cohort=cohort,
+        comparator=comparator,
+        period_from=period_from,
+        period_to=period_to,
+        confidence=confidence,
+    )
+
+
+def compare_areas(
+    engine: Engine,
+    *,
+    measure: str,
+    period: str,
+    cohort: str = ALL_COHORT,
+    areas: Sequence[str] | None = None,
+    comparator: str | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """One measure, cohort and period across areas (all areas unless `areas` is given)."""
+    return observations(
+        engine, measure=measure, cohort=cohort, period=period, area=areas, comparator=comparator, confidence=confidence
+    )
+
+
+def breakdown(
+    engine: Engine,
+    *,
+    measure: str,
+    area: str,
+    period: str,
+    dimension: str | None = None,
+    comparator: str | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Every cohort of one measure, area and period (or one dimension's cohorts plus `all`)."""
+    frame = observations(
+        engine, measure=measure, area=area, period=period, comparator=comparator, confidence=confidence
+    )
+    if dimension:
+        frame = frame[frame["dimension"].isin([dimension, ALL_COHORT])].reset_index(drop=True)
+    return frame
+
+
+def latest_period(engine: Engine, *, measure: str, area: str | None = None, cohort: str = ALL_COHORT) -> str | None:
+    """Label of the latest period with a value for the measure (and area)."""
+    stmt = _codes_where(
+        select(p.c.label).select_from(
+            o.join(m, m.c.id == o.c.measure_id)
+            .join(a, a.c.id == o.c.area_id)
+            .join(c, c.c.id == o.c.cohort_id)
+            .join(p, p.c.id == o.c.period_id)
+        ),
+        measure=measure,
+        area=area,
+        cohort=cohort,
+    ).where(o.c.value.is_not(None))
+    with engine.connect() as conn:
+        return conn.execute(stmt.order_by(p.c.start_date.desc(), p.c.end_date.desc()).limit(1)).scalar()
+
+
+def catalogue_frame(engine: Engine, table: str) -> pd.DataFrame:
+    """A whole dimension table (themes, measures, areas, cohorts, periods), in display order."""
+    tables = {"themes": store.themes, "measures": m, "areas": a, "cohorts": c, "periods": p}
+    if table not in tables:
+        raise ValueError(f"no dimension table {table!r}")
+    t = tables[table]
+    order = t.c.start_date if table == "periods" else t.c.position
+    return _frame(engine, select(t).order_by(order))
+
+
+def measure_info(engine: Engine, *, measure: str) -> dict[str, Any]:
+    """The catalogue row of one measure, or UnknownCode."""
+    with engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(m, store.themes.c.name.label("theme_name"))
+                .join(store.themes, store.themes.c.slug == m.c.theme)
+                .where(m.c.code == measure)
+            )
+            .mappings()
+            .first()
+        )
+    if row is None:
+        raise UnknownCode(f"unknown measure code {measure!r}")
+    return dict(row)
+
+
+def check_codes(
+    engine: Engine,
+    *,
+    measure: str | None = None,
+    area: str | None = None,
+    cohort: str | None = None,
+    period: str | None = None,
+) -> None:
+    """Raise UnknownCode naming the first code the store does not hold."""
+    checks = (
+        (m.c.code, measure, "measure code"),
+        (a.c.code, area, "area code"),
+        (c.c.key, cohort, "cohort"),
+        (p.c.label, period, "period"),
+    )
+    with engine.connect() as conn:
+        for column, wanted, what in checks:
+            if wanted is not None and conn.execute(select(func.count()).where(column == wanted)).scalar() == 0:
+                raise UnknownCode(f"unknown {what} {wanted!r}")
+
+
+def annotations(engine: Engine, *, measure: str, area: str | None = None) -> pd.DataFrame:
+    """Commentary on a measure: notes for every area plus those for `area`."""
+    an = store.annotations
+    stmt = (
+        select(
+            an.c.id,
+            p.c.label.label("period"),
+            p.c.start_date,
+            an.c.text,
+            an.c.author,
+            an.c.updated_at,
+            a.c.code.label("area"),
+        )
+        .select_from(
+            an.join(m, m.c.id == an.c.measure_id).join(p, p.c.id == an.c.period_id).outerjoin(a, a.c.id == an.c.area_id)
+        )
+        .where(m.c.code == measure)
+        .order_by(p.c.start_date)
+    )
+    stmt = stmt.where(and_(an.c.area_id.is_(None) | (a.c.code == area))) if area else stmt
+    return _frame(engine, stmt)
+
+
+def data_info(engine: Engine) -> dict[str, str | None]:
+    """What the banner and footnotes need: demo scale (if demo), data version and 'data as at' time."""
+    return {key: store.get_info(engine, key) for key in ("demo", "data_version", "data_as_at")}

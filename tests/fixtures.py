@@ -1,0 +1,69 @@
+"""A small store built from code: a few measures, areas, cohorts and periods with values tests can name."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, insert
+
+from dashboard import bulk, store
+
+PERIODS = ["2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+AREAS = ["E23000039", "E06000059", "E06000058", "E12000009", "K04000001"]
+
+# (measure, area, cohort) -> denominators and numerators per period for percentages; values for counts.
+_REOFFENDING = {
+    ("REC01", "E23000039", "all"): (11447, [2600, 2580, 2560, 2533, 2520, 2510, 2500, 2490]),
+    ("REC01", "E06000059", "all"): (5400, [1250, 1240, 1230, 1200, 1190, 1180, 1170, 1160]),
+    ("REC01", "E06000058", "all"): (6047, [1350, 1340, 1330, 1333, 1330, 1330, 1330, 1330]),
+    ("REC01", "E12000009", "all"): (100000, [24000] * 8),
+    ("REC01", "K04000001", "all"): (1000000, [251000] * 8),
+    ("REC01", "E23000039", "sex=male"): (9700, [2300] * 8),
+    ("REC01", "E23000039", "sex=female"): (1747, [233] * 8),
+    ("REC01", "K04000001", "sex=male"): (850000, [221000] * 8),
+    ("REC01", "K04000001", "sex=female"): (150000, [30000] * 8),
+    ("YTH02", "E23000039", "all"): (624, [210, 208, 207, 206, 204, 203, 202, 201]),
+    ("YTH02", "K04000001", "all"): (40000, [13000] * 8),
+}
+_COUNTS = {
+    ("MH01", "E23000039", "all"): [12, 14, 15, 17, 18, 20, 21, 23],
+    ("MH01", "K04000001", "all"): [1300, 1350, 1400, 1450, 1500, 1550, 1600, 1650],
+}
+
+
+def fixture_frame() -> pd.DataFrame:
+    rows = []
+    for (measure, area, cohort), (den, nums) in _REOFFENDING.items():
+        for period, num in zip(PERIODS, nums, strict=True):
+            rows.append(
+                {
+                    "measure": measure,
+                    "area": area,
+                    "cohort": cohort,
+                    "period": period,
+                    "numerator": float(num),
+                    "denominator": float(den),
+                    "value": 100.0 * num / den,
+                }
+            )
+    for (measure, area, cohort), values in _COUNTS.items():
+        for period, value in zip(PERIODS, values, strict=True):
+            rows.append({"measure": measure, "area": area, "cohort": cohort, "period": period, "value": float(value)})
+    return pd.DataFrame(rows)
+
+
+def load_fixture_observations(conn: Connection) -> int:
+    batch = conn.execute(
+        insert(store.import_batches).values(
+            file_name="fixture",
+            sha256="",
+            kind="fixture",
+            started_at=store.now(),
+            outcome="loaded",
+            report="",
+        )
+    ).inserted_primary_key[0]
+    frame = bulk.with_ids(conn, fixture_frame())
+    frame["batch_id"] = batch
+    n = bulk.insert_observations(conn, frame)
+    store.bump_data_version(conn)
+    return n
