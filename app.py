@@ -1,0 +1,167 @@
+"""Pathways web app: create_app(settings) -> Dash. Wiring only; `server` is the WSGI app for gunicorn."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, dcc, html
+from flask_caching import Cache
+
+import callbacks
+from dashboard import queries, store
+from dashboard.config import ROOT, Settings
+from dashboard.service import Services
+from layouts import data, drill, ids, measure, overview, theme
+from layouts.common import EXTENSION, services
+
+BOOTSTRAP = "/assets/vendor/bootstrap/bootstrap.min.css"
+
+
+def _cache_config(settings: Settings) -> dict[str, Any]:
+    if settings.redis_url:
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": settings.redis_url,
+            "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
+        }
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_THRESHOLD": 2000}
+
+
+def _register_pages() -> None:
+    dash.register_page("overview", path="/", title="Overview · Pathways", name="Overview", layout=overview.layout)
+    dash.register_page(
+        "theme",
+        path_template="/theme/<slug>",
+        title=lambda slug=None, **_: f"{slug or 'Theme'} · Pathways",
+        name="Theme",
+        layout=theme.layout,
+    )
+    dash.register_page(
+        "measure",
+        path_template="/measure/<code>",
+        title=lambda code=None, **_: f"{code or 'Measure'} · Pathways",
+        name="Measure",
+        layout=measure.layout,
+    )
+    dash.register_page(
+        "drill", path="/drill", title="Cohort drill-down · Pathways", name="Drill-down", layout=drill.layout
+    )
+    dash.register_page("data", path="/data", title="Data · Pathways", name="Data", layout=data.layout)
+
+
+def _navbar() -> html.Header:
+    known = services().known()
+    themes = [dbc.DropdownMenuItem(name, href=f"/theme/{slug}") for slug, name in known.themes.items()]
+    return html.Header(
+        dbc.Navbar(
+            dbc.Container(
+                [
+                    dbc.NavbarBrand("Pathways", href="/", className="brand"),
+                    dbc.Nav(
+                        [
+                            dbc.NavItem(dbc.NavLink("Overview", href="/")),
+                            dbc.DropdownMenu(themes, label="Themes", nav=True, in_navbar=True),
+                            dbc.NavItem(dbc.NavLink("Drill-down", href="/drill")),
+                            dbc.NavItem(dbc.NavLink("Data", href="/data")),
+                        ],
+                        navbar=True,
+                        id=ids.NAV,
+                    ),
+                ],
+                fluid=True,
+            ),
+            color="dark",
+            dark=True,
+            className="site-nav",
+        )
+    )
+
+
+def _banner() -> html.Div:
+    info = services().cached(queries.data_info)
+    as_at = (info.get("data_as_at") or "")[:10]
+    children: list[Any] = []
+    if info.get("demo"):
+        children.append(
+            html.Div(
+                [
+                    html.Strong("Demo data. "),
+                    "These figures are synthetic, made for demonstration; they are not partners' returns.",
+                ],
+                className="demo-banner",
+                role="note",
+            )
+        )
+    children.append(
+        html.Div(f"Data as at {as_at}" if as_at else "No data loaded yet", id=ids.DATA_AS_AT, className="data-as-at")
+    )
+    return html.Div(children, id=ids.BANNER)
+
+
+def serve_layout() -> html.Div:
+    return html.Div(
+        [
+            html.A("Skip to main content", href="#main", className="skip-link"),
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            _navbar(),
+            dbc.Container(
+                [_banner(), html.Main(dash.page_container, id="main", tabIndex=-1)], fluid=True, className="page"
+            ),
+            html.Footer(
+                dbc.Container(
+                    "Pathways — reducing reoffending performance, pan-Dorset. Figures marked provisional may change.",
+                    fluid=True,
+                ),
+                className="site-footer",
+            ),
+        ]
+    )
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ROOT / "assets"),
+        assets_ignore=r"vendor/.*",
+        external_stylesheets=[BOOTSTRAP],
+        title="Pathways",
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        update_title=None,
+    )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+    engine = store.make_engine(settings.database_url)
+    cache = Cache(app.server, config=_cache_config(settings))
+    app.server.extensions[EXTENSION] = Services(engine=engine, settings=settings, cache=cache)
+    _register_pages()
+    app.layout = serve_layout
+    callbacks.register_all(app)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the Pathways dashboard.")
+    settings = Settings.from_env()
+    parser.add_argument("--host", default=settings.host)
+    parser.add_argument("--port", type=int, default=settings.port)
+    args = parser.parse_args()
+    app = create_app(settings)
+    print(f"Pathways is serving on http://{args.host}:{args.port}")
+    app.run(host=args.host, port=args.port, debug=settings.debug)
+
+
+def __getattr__(name: str) -> Any:
+    """`app:server` for gunicorn, built on first use so importing this module stays cheap."""
+    if name == "server":
+        return create_app().server
+    raise AttributeError(name)
+
+
+if __name__ == "__main__":
+    main()

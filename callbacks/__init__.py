@@ -1,0 +1,12 @@
+"""Thin callback wiring, one module per page. register_all attaches them to an app."""
+
+from __future__ import annotations
+
+from dash import Dash
+
+from callbacks import data, drill, measure, overview, shell, theme
+
+
+def register_all(app: Dash) -> None:
+    for module in (shell, overview, theme, measure, drill, data):
+        module.register(app)

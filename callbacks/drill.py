@@ -1,0 +1,65 @@
+"""Drill-down callbacks: bars per cohort; a click drills into that cohort (written to the URL); breadcrumb back."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from dash import Dash, Input, Output, State, no_update
+
+from callbacks.common import current_view
+from dashboard import views
+from layouts import drill as drill_layout
+from layouts import ids
+
+
+def render_bars(view_data: dict[str, Any] | None) -> tuple[Any, Any, str]:
+    svc, view, known = current_view(view_data)
+    code = view.measure or ""
+    selected = view.cohort if view.cohort != "all" else None
+    fig = views.breakdown_figure(svc, view, known, code, dimension=view.dimension, selected=selected)
+    crumbs = drill_layout.breadcrumb(view, known, svc.defaults())
+    heading = known.measures.get(code, code) + (f" — {known.cohorts[view.cohort]}" if selected else "")
+    return fig, crumbs, heading
+
+
+def render_selected(view_data: dict[str, Any] | None) -> tuple[Any, Any]:
+    svc, view, known = current_view(view_data)
+    code = view.measure or ""
+    return (
+        views.trend_figure(svc, view, known, code, cohort=view.cohort),
+        views.areas_figure(svc, view, known, code, cohort=view.cohort),
+    )
+
+
+def drill_query(click: dict[str, Any] | None, view_data: dict[str, Any] | None) -> dict[str, str] | None:
+    """The URL query after a click on a cohort bar (None when the click names no cohort)."""
+    points = (click or {}).get("points") or []
+    cohort = points[0].get("customdata") if points else None
+    if not isinstance(cohort, str) or "=" not in cohort:
+        return None
+    query = {k: str(v) for k, v in (view_data or {}).items() if isinstance(v, str | int | float)}
+    query["cohort"] = cohort
+    return query
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        Output(ids.DRILL_BARS, "figure"),
+        Output(ids.DRILL_CRUMBS, "children"),
+        Output(ids.DRILL_TITLE, "children"),
+        Input(ids.VIEW, "data"),
+    )(render_bars)
+    app.callback(Output(ids.DRILL_TREND, "figure"), Output(ids.DRILL_AREAS, "figure"), Input(ids.VIEW, "data"))(
+        render_selected
+    )
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.DRILL_BARS, "clickData"),
+        State(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )
+    def drill_on_click(click: dict[str, Any] | None, view_data: dict[str, Any] | None) -> Any:
+        query = drill_query(click, view_data)
+        return no_update if query is None else "?" + urlencode(query)

@@ -1,0 +1,45 @@
+"""Overview callbacks: theme tiles and the tartan rug for the page's filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output
+
+from callbacks.common import current_view
+from dashboard import overview as overview_data
+from layouts import ids
+from layouts import overview as overview_layout
+
+
+def render_tiles(view_data: dict[str, Any] | None) -> list[Any]:
+    svc, view, known = current_view(view_data)
+    frame = svc.cached(
+        overview_data.tiles,
+        area=view.area,
+        comparator=view.comparator,
+        cohort=view.cohort,
+        period_to=view.period_to,
+        confidence=view.confidence,
+    )
+    return overview_layout.tiles(frame, view=view, defaults=svc.defaults(), known=known)
+
+
+def render_rug(view_data: dict[str, Any] | None, active_tab: str | None = "rug") -> Any:
+    svc, view, known = current_view(view_data)
+    frame = svc.cached(
+        overview_data.rug,
+        areas=list(known.rug_areas),
+        comparator=view.comparator,
+        cohort=view.cohort,
+        period_to=view.period_to,
+        confidence=view.confidence,
+    )
+    return overview_layout.rug(
+        frame, view=view, defaults=svc.defaults(), known=known, measure_names=dict(known.measures)
+    )
+
+
+def register(app: Dash) -> None:
+    app.callback(Output(ids.OVERVIEW_TILES, "children"), Input(ids.VIEW, "data"))(render_tiles)
+    app.callback(Output(ids.OVERVIEW_RUG, "children"), Input(ids.VIEW, "data"))(render_rug)

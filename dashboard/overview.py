@@ -1,0 +1,111 @@
+"""The board's overview: a headline row per measure, and the tartan rug of measures × areas."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from dashboard import queries
+
+
+def target_status(value: float | None, target: float | None, polarity: str) -> str:
+    """'meets target', 'misses target' or 'no target', in the measure's direction."""
+    if target is None or value is None or pd.isna(target) or pd.isna(value):
+        return "no target"
+    if polarity == "lower_is_better":
+        return "meets target" if value <= target else "misses target"
+    if polarity == "higher_is_better":
+        return "meets target" if value >= target else "misses target"
+    return "no target"
+
+
+def tiles(
+    engine: Engine,
+    *,
+    area: str,
+    comparator: str,
+    cohort: str = "all",
+    period_to: str | None = None,
+    confidence: float = 0.95,
+    spark_points: int = 12,
+) -> pd.DataFrame:
+    """One row per measure: latest value, change since the previous period, comparison, target and sparkline."""
+    measures = queries.catalogue_frame(engine, "measures")
+    obs = queries.observations(
+        engine, area=area, cohort=cohort, period_to=period_to, comparator=comparator, confidence=confidence
+    )
+    obs = obs.dropna(subset=["value"])
+    rows = []
+    for m in measures.itertuples():
+        series = obs[obs["measure"] == m.code]
+        rows.append(_tile_row(m, series, spark_points))
+    return pd.DataFrame(rows)
+
+
+def _tile_row(m: object, series: pd.DataFrame, spark_points: int) -> dict[str, object]:
+    row: dict[str, object] = {
+        "measure": m.code,
+        "theme": m.theme,
+        "name": m.name,
+        "short_name": m.short_name,
+        "unit": m.unit,  # type: ignore[attr-defined]
+        "polarity": m.polarity,
+        "headline": bool(m.headline),
+        "target": m.target,
+        "published": bool(m.published),  # type: ignore[attr-defined]
+        "frequency": m.frequency,  # type: ignore[attr-defined]
+    }
+    if series.empty:
+        return {
+            **row,
+            "latest_period": None,
+            "value": np.nan,
+            "comparison": "not compared",
+            "spark": [],
+            "target_status": "no target",
+            "delta": np.nan,
+            "previous_period": None,
+        }
+    last = series.iloc[-1]
+    prev = series.iloc[-2] if len(series) > 1 else None
+    return {
+        **row,
+        "latest_period": last["period"],
+        "period_end": last["start_date"],
+        "value": last["value"],
+        "numerator": last["numerator"],
+        "denominator": last["denominator"],
+        "lower_ci": last["lower_ci"],
+        "upper_ci": last["upper_ci"],
+        "comparator_value": last["comparator_value"],
+        "comparison": last["comparison"],
+        "previous_period": None if prev is None else prev["period"],
+        "delta": np.nan if prev is None else last["value"] - prev["value"],
+        "target_status": target_status(last["value"], m.target, m.polarity),  # type: ignore[attr-defined]
+        "spark": series["value"].tail(spark_points).round(4).tolist(),
+        "provisional": bool(last["provisional"]),
+        "revised": bool(last["revised"]),
+    }
+
+
+def rug(
+    engine: Engine,
+    *,
+    areas: Sequence[str],
+    comparator: str,
+    cohort: str = "all",
+    period_to: str | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Measures × areas at each measure's latest period: value and comparison with the comparator."""
+    obs = queries.observations(
+        engine, area=list(areas), cohort=cohort, period_to=period_to, comparator=comparator, confidence=confidence
+    )
+    obs = obs.dropna(subset=["value"])
+    if obs.empty:
+        return obs
+    latest = obs.groupby("measure")["start_date"].transform("max")
+    return obs[obs["start_date"] == latest].reset_index(drop=True)

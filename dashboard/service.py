@@ -1,0 +1,95 @@
+"""What the web layer holds: the store, the settings and a cache of query results keyed on the data version."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from dashboard import queries, store
+from dashboard.config import Settings
+from dashboard.filters import Known, ViewFilter
+
+
+class Cache(Protocol):
+    def get(self, key: str) -> Any: ...
+    def set(self, key: str, value: Any, timeout: int | None = None) -> Any: ...
+
+
+class NoCache:
+    def get(self, key: str) -> Any:
+        return None
+
+    def set(self, key: str, value: Any, timeout: int | None = None) -> bool:
+        return False
+
+
+@dataclass
+class Services:
+    engine: Engine
+    settings: Settings
+    cache: Cache = field(default_factory=NoCache)
+    _version: tuple[float, str] = (0.0, "")
+
+    def data_version(self) -> str:
+        """The store's data version, re-read at most once a second (imports bump it, which retires cached results)."""
+        checked, version = self._version
+        if time.monotonic() - checked > 1.0:
+            with self.engine.connect() as conn:
+                value = conn.execute(
+                    select(store.store_info.c.value).where(store.store_info.c.key == "data_version")
+                ).scalar()
+            version = str(value or "0")
+            self._version = (time.monotonic(), version)
+        return version
+
+    def cached(self, fn: Callable[..., Any], **kwargs: Any) -> Any:
+        """Call `fn(self.engine, **kwargs)` through the cache; the key holds the data version."""
+        payload = json.dumps([fn.__module__, fn.__qualname__, self.data_version(), kwargs], sort_keys=True, default=str)
+        key = "pathways:" + hashlib.sha1(payload.encode()).hexdigest()
+        try:
+            hit = self.cache.get(key)
+        except Exception:  # a cache that is down must not take the dashboard with it
+            hit = None
+        if hit is not None:
+            return hit.copy() if isinstance(hit, pd.DataFrame) else hit
+        result = fn(self.engine, **kwargs)
+        with contextlib.suppress(Exception):
+            self.cache.set(key, result, timeout=self.settings.cache_timeout)
+        return result
+
+    def known(self) -> Known:
+        return self.cached(load_known)  # type: ignore[no-any-return]
+
+    def defaults(self) -> ViewFilter:
+        return ViewFilter(
+            area=self.settings.default_area,
+            comparator=self.settings.default_comparator,
+            confidence=self.settings.confidence,
+        )
+
+
+def load_known(engine: Engine) -> Known:
+    """Every code a URL may name, with display names, from the store."""
+    measures = queries.catalogue_frame(engine, "measures")
+    areas = queries.catalogue_frame(engine, "areas")
+    cohorts = queries.catalogue_frame(engine, "cohorts")
+    periods = queries.catalogue_frame(engine, "periods")
+    themes = queries.catalogue_frame(engine, "themes")
+    dims = cohorts[cohorts.dimension != "all"].drop_duplicates("dimension")
+    return Known(
+        measures=dict(zip(measures.code, measures.name, strict=True)),
+        areas=dict(zip(areas.code, areas.name, strict=True)),
+        cohorts=dict(zip(cohorts.key, cohorts.label, strict=True)),
+        periods=tuple(periods.label),
+        themes=dict(zip(themes.slug, themes.name, strict=True)),
+        dimensions={d: d.capitalize() if d != "iom" else "IOM cohort" for d in dims.dimension},
+        rug_areas=tuple(areas.loc[areas.position < 1000, "code"]),
+    )

@@ -1,0 +1,226 @@
+"""Each chart of the dashboard, assembled from a view filter: query -> statistics -> figure. No Dash here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import figures, formatting, queries
+from dashboard.filters import Known, ViewFilter
+from dashboard.service import Services
+
+
+def _info(svc: Services, measure: str) -> dict[str, Any]:
+    return svc.cached(queries.measure_info, measure=measure)  # type: ignore[no-any-return]
+
+
+def footnote(
+    svc: Services,
+    view: ViewFilter,
+    known: Known,
+    *,
+    source: str,
+    period: str,
+    cohort: str | None = None,
+    area: str | None = None,
+) -> str:
+    info = svc.cached(queries.data_info)
+    return figures.footnote(
+        source=source,
+        area=known.areas.get(area or view.area, area or view.area),
+        cohort=known.cohorts.get(cohort or view.cohort, ""),
+        period=period,
+        data_as_at=info.get("data_as_at"),
+        demo=bool(info.get("demo")),
+    )
+
+
+def span(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return ""
+    first, last = str(frame["period"].iloc[0]), str(frame["period"].iloc[-1])
+    return first if first == last else f"{first} to {last}"
+
+
+def trend_frame(svc: Services, view: ViewFilter, measure: str, cohort: str | None = None) -> pd.DataFrame:
+    return svc.cached(
+        queries.trend,
+        measure=measure,
+        area=view.area,
+        cohort=cohort or view.cohort,  # type: ignore[no-any-return]
+        comparator=view.comparator,
+        period_from=view.period_from,
+        period_to=view.period_to,
+        confidence=view.confidence,
+    )
+
+
+def trend_figure(svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None) -> go.Figure:
+    info = _info(svc, measure)
+    frame = trend_frame(svc, view, measure, cohort)
+    notes = svc.cached(queries.annotations, measure=measure, area=view.area)
+    cohort_name = known.cohorts.get(cohort or view.cohort, "")
+    title = f"{info['short_name']}: {known.areas.get(view.area, view.area)}" + (
+        f", {cohort_name}" if (cohort or view.cohort) != "all" else ""
+    )
+    return figures.trend(
+        frame,
+        unit=info["unit"],
+        title=title,
+        target=info["target"],
+        annotations=notes,
+        comparator_name=known.areas.get(view.comparator, ""),
+        footnote=footnote(svc, view, known, source=info["source"], period=span(frame), cohort=cohort),
+    )
+
+
+def latest_or_selected(svc: Services, view: ViewFilter, measure: str, cohort: str | None = None) -> str | None:
+    """The period a snapshot chart shows: the end of the chosen range if it has data, else the latest."""
+    if view.period_to:
+        return view.period_to
+    return svc.cached(
+        queries.latest_period, measure=measure, area=view.area, cohort=cohort or view.cohort
+    ) or svc.cached(queries.latest_period, measure=measure)
+
+
+def areas_figure(svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None) -> go.Figure:
+    info = _info(svc, measure)
+    period = latest_or_selected(svc, view, measure, cohort)
+    frame = (
+        pd.DataFrame()
+        if period is None
+        else svc.cached(
+            queries.compare_areas,
+            measure=measure,
+            period=period,
+            cohort=cohort or view.cohort,
+            areas=list(known.rug_areas) + ([view.area] if view.area not in known.rug_areas else []),
+            comparator=view.comparator,
+            confidence=view.confidence,
+        )
+    )
+    bench = frame.loc[frame["area"] == view.comparator, "value"] if not frame.empty else pd.Series(dtype=float)
+    return figures.areas(
+        frame if not frame.empty else _empty_obs(),
+        unit=info["unit"],
+        highlight=view.area,
+        title=f"{info['short_name']} by area, {period or 'no data'}",
+        comparator_value=bench.iloc[0] if len(bench) else None,
+        comparator_name=known.areas.get(view.comparator, ""),
+        footnote=footnote(svc, view, known, source=info["source"], period=period or "", cohort=cohort),
+    )
+
+
+def breakdown_frame(
+    svc: Services, view: ViewFilter, measure: str, period: str | None, dimension: str | None = None
+) -> pd.DataFrame:
+    if period is None:
+        return _empty_obs()
+    return svc.cached(
+        queries.breakdown,
+        measure=measure,
+        area=view.area,
+        period=period,  # type: ignore[no-any-return]
+        dimension=dimension,
+        comparator=view.comparator,
+        confidence=view.confidence,
+    )
+
+
+def breakdown_figure(
+    svc: Services,
+    view: ViewFilter,
+    known: Known,
+    measure: str,
+    dimension: str | None = None,
+    selected: str | None = None,
+) -> go.Figure:
+    info = _info(svc, measure)
+    period = latest_or_selected(svc, view, measure, "all")
+    frame = breakdown_frame(svc, view, measure, period, dimension)
+    what = known.dimensions.get(dimension, "cohort").lower() if dimension else "cohort"
+    return figures.breakdown(
+        frame,
+        unit=info["unit"],
+        selected=selected,
+        title=f"{info['short_name']} by {what}, {known.areas.get(view.area, view.area)}, {period or 'no data'}",
+        footnote=footnote(svc, view, known, source=info["source"], period=period or "", cohort="all"),
+    )
+
+
+def grid_rows(svc: Services, view: ViewFilter, measure: str) -> list[dict[str, Any]]:
+    """The rows behind the measure's charts: the trend, the breakdown and the areas, as plain records."""
+    frame = svc.cached(
+        queries.observations,
+        measure=measure,
+        area=view.area,
+        cohort=view.cohort,
+        period_from=view.period_from,
+        period_to=view.period_to,
+        comparator=view.comparator,
+        confidence=view.confidence,
+    )
+    return records(frame)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    if frame.empty:
+        return []
+    out = frame.copy()
+    out["flags"] = [
+        ", ".join(f for f in ("suppressed", "provisional", "revised", "estimated") if getattr(r, f))
+        for r in out.itertuples()
+    ]
+    out["comparison"] = out["comparison"].map(figures.comparison_label)
+    columns = [
+        "measure",
+        "period",
+        "area",
+        "area_name",
+        "cohort",
+        "cohort_label",
+        "value",
+        "numerator",
+        "denominator",
+        "lower_ci",
+        "upper_ci",
+        "comparator_value",
+        "comparison",
+        "flags",
+        "missing_reason",
+    ]
+    out = out[columns].astype(object).where(out[columns].notna(), None)
+    return out.to_dict("records")  # type: ignore[no-any-return]
+
+
+def summary_sentence(svc: Services, view: ViewFilter, known: Known, measure: str) -> str:
+    """'Adult reoffending in Pan-Dorset was 22.1% in 2021-Q4, better than England and Wales (25.1%).'"""
+    info = _info(svc, measure)
+    frame = trend_frame(svc, view, measure).dropna(subset=["value"])
+    if frame.empty:
+        return f"No data for {known.areas.get(view.area, view.area)} yet."
+    last = frame.iloc[-1]
+    comparator = known.areas.get(view.comparator, view.comparator)
+    bench = (
+        ""
+        if pd.isna(last["comparator_value"])
+        else f" ({formatting.value_with_unit(last['comparator_value'], info['unit'])})"
+    )
+    words = {
+        "better": f"better than {comparator}",
+        "worse": f"worse than {comparator}",
+        "similar": f"similar to {comparator}",
+        "higher": f"higher than {comparator}",
+        "lower": f"lower than {comparator}",
+    }.get(last["comparison"], f"not compared with {comparator}")
+    return (
+        f"{info['short_name']} in {known.areas.get(view.area, view.area)} was "
+        f"{formatting.summary(last['value'], last['numerator'], last['denominator'], info['unit'])} in "
+        f"{last['period']}, {words}{bench if last['comparison'] != 'not compared' else ''}."
+    )
+
+
+def _empty_obs() -> pd.DataFrame:
+    return pd.DataFrame(columns=queries.OBS_COLUMNS + ["comparator", "comparator_value", "comparison"])

@@ -1,0 +1,61 @@
+"""Every component id, in one place: layouts, callbacks and tests import them from here."""
+
+# Shell
+URL = "url"
+BANNER = "demo-banner"
+MESSAGES = "url-messages"
+NAV = "main-nav"
+DATA_AS_AT = "data-as-at"
+
+# Filter bar (shared by every page)
+F_AREA = "filter-area"
+F_COMPARATOR = "filter-comparator"
+F_COHORT = "filter-cohort"
+F_PERIOD_FROM = "filter-period-from"
+F_PERIOD_TO = "filter-period-to"
+F_CONFIDENCE = "filter-confidence"
+F_MEASURE = "filter-measure"
+F_DIMENSION = "filter-dimension"
+VIEW = "view-state"  # dcc.Store holding the parsed filter of the page
+
+# Overview
+OVERVIEW_TILES = "overview-tiles"
+OVERVIEW_RUG = "overview-rug"
+OVERVIEW_TABS = "overview-tabs"
+
+# Theme page
+THEME_CARDS = "theme-cards"
+
+# Measure page
+MEASURE_TREND = "measure-trend"
+MEASURE_SPC = "measure-spc"
+MEASURE_SPC_NOTES = "measure-spc-notes"
+MEASURE_BREAKDOWN = "measure-breakdown"
+MEASURE_AREAS = "measure-areas"
+MEASURE_GRID = "measure-grid"
+MEASURE_META = "measure-meta"
+MEASURE_SUMMARY = "measure-summary"
+
+# Commentary (annotations) on the measure page
+NOTE_PERIOD = "note-period"
+NOTE_TEXT = "note-text"
+NOTE_SAVE = "note-save"
+NOTE_ID = "note-id"
+NOTE_LIST = "note-list"
+NOTE_FEEDBACK = "note-feedback"
+NOTE_EDIT = "note-edit"  # pattern-matching type
+NOTE_DELETE = "note-delete"  # pattern-matching type
+NOTE_REFRESH = "note-refresh"
+
+# Drill-down
+DRILL_BARS = "drill-bars"
+DRILL_TREND = "drill-trend"
+DRILL_AREAS = "drill-areas"
+DRILL_CRUMBS = "drill-breadcrumb"
+DRILL_TITLE = "drill-title"
+
+# Data page
+DATA_GRID = "data-grid"
+DATA_BATCHES = "data-batches"
+DATA_QUALITY = "data-quality"
+DATA_FLAGGED = "data-flagged"

@@ -1,0 +1,142 @@
+"""Measure page: one measure in depth — trend, SPC, inequalities, compare areas, the data, commentary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from layouts import components, ids
+from layouts.common import read_view
+from layouts.theme import components_short
+
+
+def title(code: str | None = None, **_: Any) -> str:
+    return f"Measure {code}" if code else "Measure"
+
+
+GRID_COLUMNS = [
+    {"field": "period", "headerName": "Period", "pinned": "left"},
+    {"field": "area_name", "headerName": "Area"},
+    {"field": "cohort_label", "headerName": "Cohort"},
+    {
+        "field": "value",
+        "headerName": "Value",
+        "type": "numericColumn",
+        "valueFormatter": {"function": "d3.format(',.2f')(params.value)"},
+    },
+    {"field": "numerator", "headerName": "Numerator", "type": "numericColumn"},
+    {"field": "denominator", "headerName": "Denominator", "type": "numericColumn"},
+    {
+        "field": "lower_ci",
+        "headerName": "Lower CI",
+        "type": "numericColumn",
+        "valueFormatter": {"function": "d3.format(',.2f')(params.value)"},
+    },
+    {
+        "field": "upper_ci",
+        "headerName": "Upper CI",
+        "type": "numericColumn",
+        "valueFormatter": {"function": "d3.format(',.2f')(params.value)"},
+    },
+    {"field": "comparison", "headerName": "Compared with comparator"},
+    {"field": "flags", "headerName": "Flags"},
+    {"field": "missing_reason", "headerName": "Missing because"},
+]
+
+
+def data_grid(component_id: str) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=component_id,
+        columnDefs=GRID_COLUMNS,
+        rowData=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
+        dashGridOptions={"pagination": True, "paginationPageSize": 20, "animateRows": False},
+        csvExportParams={"fileName": "pathways-data.csv"},
+        style={"height": "520px"},
+        className="ag-theme-alpine",
+    )
+
+
+def layout(code: str | None = None, **query: Any) -> html.Div:
+    view, msgs, known = read_view(query)
+    code = (code or "").upper()
+    if code not in known.measures:
+        msgs = [*msgs, f"There is no measure “{components_short(code)}”; showing {next(iter(known.measures))}."]
+        code = next(iter(known.measures))
+    view = view.replace(measure=code)
+    return html.Div(
+        [
+            html.H1(known.measures[code], className="page-title"),
+            html.Div(id=ids.MEASURE_SUMMARY, className="lead"),
+            components.messages(msgs),
+            components.filter_bar(view, known),
+            components.view_store(view),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.chart_card("Trend", components.graph(ids.MEASURE_TREND, filename=f"{code}-trend")),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        components.chart_card(
+                            "Statistical process control",
+                            components.graph(ids.MEASURE_SPC, filename=f"{code}-spc"),
+                            body=[html.Div(id=ids.MEASURE_SPC_NOTES)],
+                        ),
+                        lg=6,
+                    ),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.chart_card(
+                            "Inequalities: every cohort beside all people",
+                            components.graph(ids.MEASURE_BREAKDOWN, filename=f"{code}-inequalities"),
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        components.chart_card(
+                            "Compare areas", components.graph(ids.MEASURE_AREAS, filename=f"{code}-areas")
+                        ),
+                        lg=6,
+                    ),
+                ]
+            ),
+            components.chart_card("The data behind these charts", data_grid(ids.MEASURE_GRID)),
+            dbc.Row(
+                [
+                    dbc.Col(html.Div(id=ids.MEASURE_META), lg=6),
+                    dbc.Col(commentary(known), lg=6),
+                ]
+            ),
+        ]
+    )
+
+
+def commentary(known: Any) -> dbc.Card:
+    """Add, edit and delete annotations on this measure; they appear on every chart of it."""
+    periods = [{"label": p, "value": p} for p in reversed(known.periods)]
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2("Commentary", className="h5 mb-0")),
+            dbc.CardBody(
+                [
+                    html.Div(id=ids.NOTE_LIST),
+                    dcc.Store(id=ids.NOTE_ID),
+                    dcc.Store(id=ids.NOTE_REFRESH, data=0),
+                    dbc.Label("Period", html_for=ids.NOTE_PERIOD),
+                    dbc.Select(id=ids.NOTE_PERIOD, options=periods, value=known.periods[-1] if known.periods else None),
+                    dbc.Label("Note", html_for=ids.NOTE_TEXT, className="mt-2"),
+                    dbc.Textarea(id=ids.NOTE_TEXT, maxLength=1000, placeholder="e.g. New provider from February 2019"),
+                    dbc.Button("Save note", id=ids.NOTE_SAVE, color="primary", className="mt-2"),
+                    html.Div(id=ids.NOTE_FEEDBACK, role="status", className="mt-2"),
+                ]
+            ),
+        ],
+        className="mb-4",
+    )

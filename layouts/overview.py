@@ -1,0 +1,200 @@
+"""Overview: the board's landing page — a tile per theme, and the tartan rug."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import figures, formatting
+from dashboard.filters import Known, ViewFilter
+from layouts import components, ids
+from layouts.common import read_view
+
+TITLE = "Overview"
+
+
+def layout(**query: Any) -> html.Div:
+    view, msgs, known = read_view(query)
+    return html.Div(
+        [
+            html.H1("Reducing reoffending: overview", className="page-title"),
+            html.P(
+                f"Headline measures for {known.areas.get(view.area, view.area)}, compared with "
+                f"{known.areas.get(view.comparator, view.comparator)}.",
+                className="lead",
+            ),
+            components.messages(msgs),
+            components.filter_bar(view, known, show=("area", "comparator", "cohort", "to")),
+            components.view_store(view),
+            dbc.Tabs(
+                [
+                    dbc.Tab(
+                        dcc.Loading(html.Div(id=ids.OVERVIEW_TILES, className="tiles")), label="Themes", tab_id="tiles"
+                    ),
+                    dbc.Tab(
+                        dcc.Loading(html.Div(id=ids.OVERVIEW_RUG)), label="Tartan rug (measures × areas)", tab_id="rug"
+                    ),
+                ],
+                id=ids.OVERVIEW_TABS,
+                active_tab="tiles",
+                className="mt-3",
+            ),
+        ]
+    )
+
+
+def link(path: str, view: ViewFilter, defaults: ViewFilter, **extra: str) -> str:
+    query = {**view.to_query(defaults), **extra}
+    query.pop("measure", None) if "measure" not in extra else None
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def sparkline_svg(values: list[float], *, width: int = 120, height: int = 32) -> str:
+    """A tiny inline SVG line as a data URI (no chart library needed for a tile)."""
+    if len(values) < 2:
+        return ""
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    step = width / (len(values) - 1)
+    points = " ".join(f"{i * step:.1f},{height - 3 - (v - lo) / span * (height - 6):.1f}" for i, v in enumerate(values))
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f'<polyline fill="none" stroke="{figures.PALETTE[0]}" stroke-width="2" points="{points}"/></svg>'
+    )
+    return "data:image/svg+xml;utf8," + quote(svg)
+
+
+def _trend_words(values: list[float]) -> str:
+    if len(values) < 2:
+        return "not enough points for a trend line"
+    return f"last {len(values)} periods, from {values[0]:,.1f} to {values[-1]:,.1f}"
+
+
+def measure_block(
+    row: pd.Series, *, view: ViewFilter, defaults: ViewFilter, known: Known, latest: dict[str, str]
+) -> html.A:
+    unit = row["unit"]
+    comparator_name = known.areas.get(view.comparator, view.comparator)
+    stale = row["latest_period"] and latest.get(row["frequency"]) not in (None, row["latest_period"])
+    fresh = (
+        (f"Latest: {row['latest_period']}" + (" — not updated recently" if stale else ""))
+        if row["latest_period"]
+        else "No data yet"
+    )
+    spark = row["spark"] or []
+    return html.A(
+        [
+            html.Div(row["short_name"], className="tile-measure-name"),
+            html.Div(
+                [
+                    html.Span(formatting.value_with_unit(row["value"], unit), className="tile-value"),
+                    html.Img(src=sparkline_svg(spark), alt=f"Trend: {_trend_words(spark)}", className="sparkline")
+                    if len(spark) > 1
+                    else None,
+                ],
+                className="tile-value-row",
+            ),
+            html.Div(components.change_text(row["delta"], unit, row["polarity"], row["previous_period"])),
+            html.Div(components.comparison_badge(row["comparison"], comparator_name)),
+            html.Div(
+                row["target_status"].capitalize()
+                + (f" ({formatting.value_with_unit(row['target'], unit)})" if pd.notna(row["target"]) else ""),
+                className="tile-target",
+            ),
+            html.Div(fresh, className="tile-fresh" + (" stale" if stale else "")),
+        ],
+        href=link(f"/measure/{row['measure']}", view, defaults),
+        className="tile-measure",
+        **{"aria-label": f"{row['name']}: open the measure page"},
+    )
+
+
+def tiles(frame: pd.DataFrame, *, view: ViewFilter, defaults: ViewFilter, known: Known) -> list[Any]:
+    """A card per theme with its headline measures."""
+    latest = {freq: grp["latest_period"].dropna().max() for freq, grp in frame.groupby("frequency")}
+    cards = []
+    for slug, name in known.themes.items():
+        rows = frame[(frame["theme"] == slug) & frame["headline"]]
+        if rows.empty:
+            rows = frame[frame["theme"] == slug].head(2)
+        blocks = [
+            measure_block(r, view=view, defaults=defaults, known=known, latest=latest) for _, r in rows.iterrows()
+        ]
+        cards.append(
+            dbc.Col(
+                dbc.Card(
+                    [
+                        dbc.CardHeader(
+                            html.H2(html.A(name, href=link(f"/theme/{slug}", view, defaults)), className="h4 mb-0")
+                        ),
+                        dbc.CardBody(blocks, className="tile-body"),
+                    ],
+                    className="theme-tile h-100",
+                ),
+                xs=12,
+                md=6,
+                xl=4,
+                className="mb-4",
+            )
+        )
+    return [dbc.Row(cards)]
+
+
+def rug(
+    frame: pd.DataFrame, *, view: ViewFilter, defaults: ViewFilter, known: Known, measure_names: dict[str, str]
+) -> Any:
+    """Measures × areas, each cell labelled by value and comparison (icon and word, not colour alone)."""
+    if frame.empty:
+        return html.P("No data for this selection.")
+    area_codes = [a for a in known.areas if a in set(frame["area"])]
+    head = html.Thead(
+        html.Tr(
+            [html.Th("Measure", scope="col"), html.Th("Period", scope="col")]
+            + [html.Th(known.areas[a], scope="col", className="rug-area") for a in area_codes]
+        )
+    )
+    body = []
+    for code, grp in frame.groupby("measure", sort=False):
+        cells = {r.area: r for r in grp.itertuples()}
+        row = [
+            html.Th(html.A(measure_names.get(code, code), href=link(f"/measure/{code}", view, defaults)), scope="row"),
+            html.Td(grp["period"].iloc[0]),
+        ]
+        for a in area_codes:
+            r = cells.get(a)
+            if r is None:
+                row.append(html.Td("–", className="rug-cell rug-empty"))
+                continue
+            colour, icon, word = figures.COMPARISON.get(r.comparison, figures.COMPARISON["not compared"])
+            row.append(
+                html.Td(
+                    html.A(
+                        [
+                            formatting.value_with_unit(r.value, r.unit),
+                            html.Br(),
+                            html.Span(f"{icon} {word}", className="rug-word"),
+                        ],
+                        href=link(f"/measure/{code}", view, defaults, area=a),
+                        title=f"{measure_names.get(code, code)}, {known.areas[a]}: {word}",
+                    ),
+                    className=f"rug-cell comparison-{r.comparison.replace(' ', '-')}",
+                    style={"--badge-colour": colour},
+                )
+            )
+        body.append(html.Tr(row))
+    return html.Div(
+        html.Table(
+            [
+                html.Caption(f"Latest value of each measure by area, compared with {known.areas.get(view.comparator)}"),
+                head,
+                html.Tbody(body),
+            ],
+            className="table table-sm rug-table",
+        ),
+        className="rug-scroll",
+        tabIndex=0,
+    )
