@@ -87,17 +87,32 @@ def _complete(frame: pd.DataFrame) -> pd.DataFrame:
     return out[OBSERVATION_COLUMNS]
 
 
-def insert_observations(conn: Connection, frame: pd.DataFrame) -> int:
-    """Insert many observations (a frame with OBSERVATION_COLUMNS or a subset of them, ids resolved)."""
-    rows = _complete(frame)
-    if rows.empty:
-        return 0
-    if conn.dialect.name == "postgresql":
-        _copy_postgres(conn, rows)
-    else:
-        records = rows.astype(object).where(rows.notna(), None).to_dict("records")
-        conn.execute(insert(store.observations), records)
-    return len(rows)
+def insert_observations(conn: Connection, frame: pd.DataFrame, *, chunk_rows: int = 200_000) -> int:
+    """Insert many observations (ids resolved), in chunks: COPY on PostgreSQL, executemany on SQLite."""
+    total = 0
+    for start in range(0, len(frame), chunk_rows):
+        rows = _complete(frame.iloc[start : start + chunk_rows])
+        if conn.dialect.name == "postgresql":
+            _copy_postgres(conn, rows)
+        elif conn.dialect.name == "sqlite":
+            _executemany_sqlite(conn, rows)
+        else:
+            records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+            conn.execute(insert(store.observations), records)
+        total += len(rows)
+    return total
+
+
+def _executemany_sqlite(conn: Connection, rows: pd.DataFrame) -> None:
+    """The DBAPI's executemany on plain tuples: several times faster than building dicts."""
+    rows = rows.copy()
+    rows["updated_at"] = pd.to_datetime(rows["updated_at"]).dt.strftime("%Y-%m-%d %H:%M:%S.%f")
+    for flag in ("suppressed", "provisional", "revised", "estimated"):
+        rows[flag] = rows[flag].astype(bool).astype(int)
+    values = rows.astype(object).where(rows.notna(), None).itertuples(index=False, name=None)
+    placeholders = ", ".join("?" * len(OBSERVATION_COLUMNS))
+    sql = f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) VALUES ({placeholders})"
+    conn.connection.driver_connection.executemany(sql, values)  # type: ignore[union-attr]
 
 
 def _copy_postgres(conn: Connection, rows: pd.DataFrame) -> None:

@@ -103,7 +103,8 @@ def _query_frame(frame: pd.DataFrame) -> pd.DataFrame:
 @click.option("--measure", required=True, help="Measure code, e.g. REC01.")
 @click.option("--area", help="Area GSS code, e.g. E23000039.")
 @click.option("--period", help="Period, e.g. 2021-Q4 or 2021/22.")
-@click.option("--cohort", help="Cohort as dimension=value (e.g. sex=female) or 'all'.")
+@click.option("--cohort", default="all", show_default=True,
+              help="Cohort as dimension=value (e.g. sex=female), 'all', or '*' for every cohort.")
 @click.option("--comparator", help="Comparator area code (default: England and Wales).")
 @click.option("--confidence", type=click.Choice(["95", "99.8"]), default="95", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
@@ -125,6 +126,7 @@ def query(
     except PeriodError as exc:
         _fail(str(exc))
     comparator = comparator or ctx.settings.default_comparator
+    cohort = None if cohort == "*" else cohort
     try:
         queries.check_codes(ctx.engine, measure=measure.upper(), area=area, cohort=cohort, period=period)
         queries.check_codes(ctx.engine, area=comparator)
@@ -158,3 +160,8 @@ def serve(ctx: Context, host: str | None, port: int | None) -> None:
     port = port or ctx.settings.port
     # The web app sits above this package (it imports dashboard, never the reverse), so run it as a program.
     os.execv(sys.executable, [sys.executable, str(ROOT / "app.py"), "--host", host, "--port", str(port)])
+
+
+from dashboard.importer_cli import import_command  # noqa: E402
+
+main.add_command(import_command, "import")

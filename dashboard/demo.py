@@ -18,7 +18,7 @@ from dashboard.periods import financial_year, parse_period, quarters
 DEMO_PATH = DATA_DIR / "demo.yaml"
 SCALES = ("local", "national")
 POLICE_TYPES = {"police_force_area", "region", "country"}
-NATIONAL_LAS, NATIONAL_PFAS = 318, 43
+NATIONAL_LAS, NATIONAL_PFAS, NATIONAL_CSPS = 318, 43, 310
 COLUMNS = ["measure", "area", "cohort", "period", "value", "numerator", "denominator"]
 
 
@@ -36,7 +36,7 @@ def load_params(path: Path = DEMO_PATH) -> dict[str, Any]:
 
 
 def national_areas() -> list[Area]:
-    """Synthetic local authorities and police force areas for a national-scale store."""
+    """Synthetic local authorities, police force areas and CSPs for a national-scale store."""
     las = [
         Area(f"E069{i:05d}", f"Local authority {i:03d}", "unitary_authority", "E92000001")
         for i in range(1, NATIONAL_LAS + 1)
@@ -45,7 +45,11 @@ def national_areas() -> list[Area]:
         Area(f"E239{i:05d}", f"Police force area {i:02d}", "police_force_area", "E92000001")
         for i in range(1, NATIONAL_PFAS + 1)
     ]
-    return las + pfas
+    csps = [
+        Area(f"E229{i:05d}", f"Community safety partnership {i:03d}", "community_safety_partnership", "E92000001")
+        for i in range(1, NATIONAL_CSPS + 1)
+    ]
+    return las + pfas + csps
 
 
 def _areas_for(measure: Measure, areas: list[Area]) -> list[Area]:
@@ -102,14 +106,17 @@ def _sample(
 
 
 def _measure_frame(measure: Measure, cat: Catalogue, areas: list[Area], params: dict[str, Any]) -> pd.DataFrame:
+    """All areas × cohorts × periods of one measure; each area draws from its own seeded generator."""
     mp = params["measures"][measure.code]
     seed = int(params["seed"])
     periods = _periods_for(measure, params)
-    years = (np.arange(len(periods)) - (19 if measure.frequency == "quarterly" else 4)) / (
-        4.0 if measure.frequency == "quarterly" else 1.0
-    )
-    frames = []
-    for area in _areas_for(measure, areas):
+    quarterly = measure.frequency == "quarterly"
+    years = (np.arange(len(periods)) - (19 if quarterly else 4)) / (4.0 if quarterly else 1.0)
+    cohorts = cat.cohort_keys_for(measure)
+    shares = np.array([1.0 if c == "all" else float(params["cohort_shares"].get(c, 0.2)) for c in cohorts])[:, None]
+    area_list = _areas_for(measure, areas)
+    parts: dict[str, list[np.ndarray]] = {"value": [], "numerator": [], "denominator": []}
+    for area in area_list:
         rng = _rng(seed, measure.code, area.code)
         scale = _area_scale(area, params, rng)
         offset = mp.get("area_offsets", {}).get(area.code, rng.normal(0, mp.get("spread", 0) or 1e-9))
@@ -117,19 +124,21 @@ def _measure_frame(measure: Measure, cat: Catalogue, areas: list[Area], params: 
             offset = 0.0
         drift = np.cumsum(rng.normal(0, abs(mp["level"]) * 0.004, len(periods)))
         base = mp["level"] + mp["trend"] * years + offset + drift
-        for cohort in cat.cohort_keys_for(measure):
-            share = 1.0 if cohort == "all" else float(params["cohort_shares"].get(cohort, 0.2))
-            expected = _cohort_level(measure, base, cohort, params)
-            if measure.unit == "count":
-                expected = expected * share * (1.0 if measure.geography == "national" else scale)
-            size = np.full(len(periods), mp["size"] * scale * share)
-            sample = _sample(measure, expected, size, rng)
-            frames.append(
-                pd.DataFrame(
-                    {"measure": measure.code, "area": area.code, "cohort": cohort, "period": periods, **sample}
-                )
-            )
-    return pd.concat(frames, ignore_index=True)
+        expected = np.vstack([_cohort_level(measure, base, c, params) for c in cohorts])
+        if measure.unit == "count":
+            expected = expected * shares * (1.0 if measure.geography == "national" else scale)
+        size = np.broadcast_to(mp["size"] * scale * shares, expected.shape)
+        sample = _sample(measure, expected, size, rng)
+        for key in parts:
+            parts[key].append(sample[key].ravel())
+    n_per_area = len(cohorts) * len(periods)
+    return pd.DataFrame({
+        "measure": measure.code,
+        "area": np.repeat([a.code for a in area_list], n_per_area),
+        "cohort": np.tile(np.repeat(cohorts, len(periods)), len(area_list)),
+        "period": np.tile(periods, len(cohorts) * len(area_list)),
+        **{key: np.concatenate(values) for key, values in parts.items()},
+    })
 
 
 def _derive_free_places(frame: pd.DataFrame) -> pd.DataFrame:

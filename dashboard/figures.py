@@ -300,3 +300,49 @@ def footnote(*, source: str, area: str, cohort: str, period: str, data_as_at: st
     if demo:
         parts.append("DEMO DATA — synthetic, not real returns")
     return " · ".join(p for p in parts if p)
+
+
+SPC_COLOURS = {"improvement": "#0072B2", "concern": "#E69F00", "neutral": "#CC79A7", "common_cause": "#7f7f7f"}
+VARIATION_WORDS = {
+    "common_cause": "Common cause variation: no significant change",
+    "special_cause_improvement": "Special cause variation: improvement",
+    "special_cause_concern": "Special cause variation: concern",
+    "special_cause_neutral": "Special cause variation: neither better nor worse",
+}
+ASSURANCE_WORDS = {
+    "consistently_passes": "will consistently meet the target",
+    "consistently_fails": "will consistently miss the target",
+    "inconsistent": "may or may not meet the target",
+}
+
+
+def spc(table: pd.DataFrame, labels: Sequence[str], *, unit: str, title: str, summary: object,
+        footnote: str = "") -> go.Figure:
+    """XmR chart: values coloured by special-cause type, the mean, process limits and any target."""
+    fig = _base(title, footnote, unit)
+    if table.empty:
+        return _empty(fig, "No data for this selection")
+    x = list(labels)
+    fig.add_trace(go.Scatter(x=x, y=table["upper_limit"], mode="lines", name="Process limits",
+                             line={"color": MUTED, "dash": "dash", "width": 1.5}, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=x, y=table["lower_limit"], mode="lines", showlegend=False,
+                             line={"color": MUTED, "dash": "dash", "width": 1.5}, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=x, y=table["mean"], mode="lines", name="Mean", line={"color": INK, "width": 1.5}))
+    types = table["point_type"].tolist()
+    fig.add_trace(go.Scatter(
+        x=x, y=table["value"], mode="lines+markers", name="Value", line={"color": "#a0a0a0", "width": 1.5},
+        marker={"size": 9, "color": [SPC_COLOURS.get(t, MUTED) for t in types],
+                "symbol": ["circle" if t == "common_cause" else "diamond" for t in types]},
+        hovertext=[f"{lab}: {formatting.value_with_unit(v, unit)} — {t.replace('_', ' ')}"
+                   for lab, v, t in zip(x, table["value"], types, strict=True)], hoverinfo="text",
+    ))
+    target = table["target"].dropna()
+    if len(target):
+        fig.add_hline(y=float(target.iloc[0]), line={"color": PALETTE[2], "dash": "dot"},
+                      annotation_text=f"Target {formatting.value_with_unit(float(target.iloc[0]), unit)}")
+    variation = getattr(summary, "variation", "common_cause")
+    icon = getattr(summary, "variation_icon", "")
+    fig.add_annotation(text=f"{icon} {VARIATION_WORDS.get(variation, variation)}", xref="paper", yref="paper",
+                       x=1, y=1.12, showarrow=False, xanchor="right", font={"size": 12, "color": INK})
+    fig.update_xaxes(type="category", nticks=12)
+    return fig

@@ -60,7 +60,7 @@ def trend_frame(svc: Services, view: ViewFilter, measure: str, cohort: str | Non
 def trend_figure(svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None) -> go.Figure:
     info = _info(svc, measure)
     frame = trend_frame(svc, view, measure, cohort)
-    notes = svc.cached(queries.annotations, measure=measure, area=view.area)
+    notes = queries.annotations(svc.engine, measure=measure, area=view.area)  # not cached: edits show at once
     cohort_name = known.cohorts.get(cohort or view.cohort, "")
     title = f"{info['short_name']}: {known.areas.get(view.area, view.area)}" + (
         f", {cohort_name}" if (cohort or view.cohort) != "all" else ""
@@ -224,3 +224,32 @@ def summary_sentence(svc: Services, view: ViewFilter, known: Known, measure: str
 
 def _empty_obs() -> pd.DataFrame:
     return pd.DataFrame(columns=queries.OBS_COLUMNS + ["comparator", "comparator_value", "comparison"])
+
+
+IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "no_judgement": "neutral"}
+
+
+def spc_view(svc: Services, view: ViewFilter, known: Known, measure: str) -> tuple[go.Figure, list[str]]:
+    """The SPC chart and its plain-English lines (icons in words, warnings for trial limits)."""
+    from dashboard import stats
+
+    info = _info(svc, measure)
+    frame = trend_frame(svc, view, measure).dropna(subset=["value"])
+    title = f"{info['short_name']}: SPC chart, {known.areas.get(view.area, view.area)}"
+    note = footnote(svc, view, known, source=info["source"], period=span(frame))
+    if len(frame) < 2:
+        return figures.spc(pd.DataFrame(), [], unit=info["unit"], title=title, summary=None, footnote=note), [
+            "Not enough points for an SPC chart."]
+    improvement = IMPROVEMENT.get(info["polarity"], "neutral")
+    table = stats.spc(frame["value"].tolist(), improvement, target=info["target"])
+    labels = frame["period"].astype(str).tolist()
+    summary = stats.spc_summary(table, improvement, info["target"], labels=labels,
+                                unit_word="quarters" if info["frequency"] == "quarterly" else "years")
+    lines = [f"{summary.variation_icon} {figures.VARIATION_WORDS.get(summary.variation, summary.variation)}."]
+    if summary.assurance:
+        lines.append(f"Assurance ({summary.assurance_icon}): the process {figures.ASSURANCE_WORDS[summary.assurance]}.")
+    if summary.warning:
+        lines.append(summary.warning)
+    lines += summary.messages
+    fig = figures.spc(table, labels, unit=info["unit"], title=title, summary=summary, footnote=note)
+    return fig, lines

@@ -77,7 +77,8 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        components.chart_card("Trend", components.graph(ids.MEASURE_TREND, filename=f"{code}-trend")),
+                        components.chart_card("Trend", components.graph(ids.MEASURE_TREND, filename=f"{code}-trend"),
+                                          body=[how_to_read("trend")]),
                         lg=6,
                     ),
                     dbc.Col(
@@ -140,3 +141,47 @@ def commentary(known: Any) -> dbc.Card:
         ],
         className="mb-4",
     )
+
+
+def note_list(notes: Any) -> Any:
+    """The measure's notes, each with edit and delete buttons."""
+    if notes.empty:
+        return html.P("No commentary yet.", className="text-muted")
+    items = []
+    for r in notes.itertuples():
+        where = "" if r.area is None else f" ({r.area})"
+        items.append(html.Li([
+            html.Strong(f"{r.period}{where}: "), html.Span(r.text), " ",
+            html.Button("Edit", id={"type": ids.NOTE_EDIT, "id": int(r.id)}, className="btn btn-link btn-sm",
+                        **{"aria-label": f"Edit the note for {r.period}"}),
+            html.Button("Delete", id={"type": ids.NOTE_DELETE, "id": int(r.id)}, className="btn btn-link btn-sm text-danger",
+                        **{"aria-label": f"Delete the note for {r.period}"}),
+        ], className="note-item"))
+    return html.Ul(items, className="note-list")
+
+
+def feedback(message: str, *, ok: bool) -> Any:
+    return dbc.Alert(message, color="success" if ok else "danger", className="py-1 mb-0")
+
+
+HOW_TO_READ = {
+    "trend": "The line is the value each period; the shaded band is its 95% confidence interval (the range the true "
+             "value probably lies in). The dashed line is the comparator; diamonds mark commentary.",
+    "spc": "A statistical process control chart separates noise from real change. Points inside the dashed process "
+           "limits with no pattern are common cause variation — do not read news into them. Coloured diamonds flag "
+           "special causes: a point outside the limits, a run of 7 rising or falling, 7 on one side of the mean, or "
+           "2 of 3 close to a limit.",
+    "breakdown": "Each bar is one cohort; whiskers show its confidence interval; the dashed line is all people. A "
+                 "cohort whose whiskers do not reach the comparator's value differs significantly.",
+    "areas": "Bars are coloured and labelled by the comparison with the comparator: better, similar or worse when "
+             "the comparator lies outside or inside the area's confidence interval.",
+}
+
+
+def spc_notes(lines: list[str]) -> Any:
+    return html.Div([html.Ul([html.Li(line) for line in lines], className="spc-lines"),
+                     html.Details([html.Summary("How to read this"), html.P(HOW_TO_READ["spc"])])])
+
+
+def how_to_read(kind: str) -> Any:
+    return html.Details([html.Summary("How to read this"), html.P(HOW_TO_READ[kind])], className="how-to-read")

@@ -1,0 +1,82 @@
+"""Commentary on the measure page: list, add, edit and delete notes; every change redraws the trend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
+
+from callbacks.common import current_view
+from dashboard import annotations, queries
+from layouts import ids
+from layouts import measure as measure_layout
+
+
+def render_notes(view_data: dict[str, Any] | None, _refresh: Any = None) -> Any:
+    svc, view, _ = current_view(view_data)
+    return measure_layout.note_list(queries.annotations(svc.engine, measure=view.measure or "", area=view.area))
+
+
+def save_note(view_data: dict[str, Any] | None, period: Any, text: Any, note_id: Any, refresh: Any) -> tuple[Any, ...]:
+    """Add a note, or update the one being edited. Returns feedback, refresh counter, cleared text and id."""
+    svc, view, _ = current_view(view_data)
+    try:
+        if isinstance(note_id, int):
+            annotations.edit(svc.engine, annotation_id=note_id, measure=view.measure or "", period=period, text=text)
+            message = "Note updated."
+        else:
+            annotations.add(svc.engine, measure=view.measure or "", period=period, text=text)
+            message = "Note saved; it now shows on every chart of this measure."
+    except annotations.AnnotationError as exc:
+        return measure_layout.feedback(str(exc), ok=False), no_update, no_update, no_update
+    return measure_layout.feedback(message, ok=True), (refresh or 0) + 1, "", None
+
+
+def delete_note(view_data: dict[str, Any] | None, note_id: Any, refresh: Any) -> tuple[Any, Any]:
+    svc, view, _ = current_view(view_data)
+    try:
+        annotations.remove(svc.engine, annotation_id=int(note_id), measure=view.measure or "")
+    except (annotations.AnnotationError, TypeError, ValueError):
+        return measure_layout.feedback("That note could not be deleted; it may already be gone.", ok=False), no_update
+    return measure_layout.feedback("Note deleted.", ok=True), (refresh or 0) + 1
+
+
+def register(app: Dash) -> None:
+    app.callback(Output(ids.NOTE_LIST, "children"), Input(ids.VIEW, "data"), Input(ids.NOTE_REFRESH, "data"))(render_notes)
+
+    @app.callback(
+        Output(ids.NOTE_FEEDBACK, "children"), Output(ids.NOTE_REFRESH, "data"), Output(ids.NOTE_TEXT, "value"),
+        Output(ids.NOTE_ID, "data"),
+        Input(ids.NOTE_SAVE, "n_clicks"),
+        State(ids.VIEW, "data"), State(ids.NOTE_PERIOD, "value"), State(ids.NOTE_TEXT, "value"),
+        State(ids.NOTE_ID, "data"), State(ids.NOTE_REFRESH, "data"), prevent_initial_call=True,
+    )
+    def on_save(_clicks: Any, view_data: Any, period: Any, text: Any, note_id: Any, refresh: Any) -> tuple[Any, ...]:
+        return save_note(view_data, period, text, note_id, refresh)
+
+    @app.callback(
+        Output(ids.NOTE_FEEDBACK, "children", allow_duplicate=True),
+        Output(ids.NOTE_REFRESH, "data", allow_duplicate=True),
+        Input({"type": ids.NOTE_DELETE, "id": ALL}, "n_clicks"),
+        State(ids.VIEW, "data"), State(ids.NOTE_REFRESH, "data"), prevent_initial_call=True,
+    )
+    def on_delete(clicks: list[Any], view_data: Any, refresh: Any) -> tuple[Any, Any]:
+        if not any(clicks) or not isinstance(ctx.triggered_id, dict):
+            return no_update, no_update
+        return delete_note(view_data, ctx.triggered_id.get("id"), refresh)
+
+    @app.callback(
+        Output(ids.NOTE_TEXT, "value", allow_duplicate=True), Output(ids.NOTE_PERIOD, "value"),
+        Output(ids.NOTE_ID, "data", allow_duplicate=True),
+        Input({"type": ids.NOTE_EDIT, "id": ALL}, "n_clicks"),
+        State(ids.VIEW, "data"), prevent_initial_call=True,
+    )
+    def on_edit(clicks: list[Any], view_data: Any) -> tuple[Any, Any, Any]:
+        if not any(clicks) or not isinstance(ctx.triggered_id, dict):
+            return no_update, no_update, no_update
+        svc, view, _ = current_view(view_data)
+        notes = queries.annotations(svc.engine, measure=view.measure or "", area=view.area)
+        hit = notes[notes["id"] == ctx.triggered_id.get("id")]
+        if hit.empty:
+            return no_update, no_update, no_update
+        return hit["text"].iloc[0], hit["period"].iloc[0], int(hit["id"].iloc[0])
