@@ -46,7 +46,11 @@ def register(app: Dash) -> None:
         names = [item["id"]["name"] for item in ctx.inputs_list[0]]
         defaults = services().defaults().to_query()
         query = query_from_filters(names, values, view_data, defaults)
-        for key in PATH_KEYS.get((pathname or "/").strip("/").split("/")[0], ()):
+        path_keys = PATH_KEYS.get((pathname or "/").strip("/").split("/")[0], ())
+        for key in path_keys:
             query.pop(key, None)
+        rendered = {k: str(v) for k, v in (view_data or {}).items() if k not in path_keys}
+        if query == rendered:  # components were (re)rendered, nothing was chosen: leave the URL as it is
+            return no_update
         new = "?" + urlencode(query) if query else ""
         return no_update if new == (search or "") else new
