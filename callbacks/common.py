@@ -17,7 +17,9 @@ def current_view(data: dict[str, Any] | None) -> tuple[Services, ViewFilter, Kno
     known = svc.known()
     view, _ = parse_query(data if isinstance(data, dict) else {}, known, svc.defaults())
     if view.measure is None:  # pages always send one; a tampered store may not
-        view = view.replace(measure=DEFAULT_MEASURE if DEFAULT_MEASURE in known.measures else next(iter(known.measures)))
+        view = view.replace(
+            measure=DEFAULT_MEASURE if DEFAULT_MEASURE in known.measures else next(iter(known.measures))
+        )
     if view.dimension is None:
         view = view.replace(dimension="sex")
     return svc, view, known

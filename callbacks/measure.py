@@ -49,8 +49,9 @@ def register(app: Dash) -> None:
     app.callback(Output(ids.MEASURE_TREND, "figure"), Input(ids.VIEW, "data"), Input(ids.NOTE_REFRESH, "data"))(
         render_trend
     )
-    app.callback(Output(ids.MEASURE_SPC, "figure"), Output(ids.MEASURE_SPC_NOTES, "children"),
-                 Input(ids.VIEW, "data"))(render_spc)
+    app.callback(Output(ids.MEASURE_SPC, "figure"), Output(ids.MEASURE_SPC_NOTES, "children"), Input(ids.VIEW, "data"))(
+        render_spc
+    )
     app.callback(Output(ids.MEASURE_BREAKDOWN, "figure"), Input(ids.VIEW, "data"))(render_breakdown)
     app.callback(Output(ids.MEASURE_AREAS, "figure"), Input(ids.VIEW, "data"))(render_areas)
     app.callback(

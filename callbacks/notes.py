@@ -42,14 +42,22 @@ def delete_note(view_data: dict[str, Any] | None, note_id: Any, refresh: Any) ->
 
 
 def register(app: Dash) -> None:
-    app.callback(Output(ids.NOTE_LIST, "children"), Input(ids.VIEW, "data"), Input(ids.NOTE_REFRESH, "data"))(render_notes)
+    app.callback(Output(ids.NOTE_LIST, "children"), Input(ids.VIEW, "data"), Input(ids.NOTE_REFRESH, "data"))(
+        render_notes
+    )
 
     @app.callback(
-        Output(ids.NOTE_FEEDBACK, "children"), Output(ids.NOTE_REFRESH, "data"), Output(ids.NOTE_TEXT, "value"),
+        Output(ids.NOTE_FEEDBACK, "children"),
+        Output(ids.NOTE_REFRESH, "data"),
+        Output(ids.NOTE_TEXT, "value"),
         Output(ids.NOTE_ID, "data"),
         Input(ids.NOTE_SAVE, "n_clicks"),
-        State(ids.VIEW, "data"), State(ids.NOTE_PERIOD, "value"), State(ids.NOTE_TEXT, "value"),
-        State(ids.NOTE_ID, "data"), State(ids.NOTE_REFRESH, "data"), prevent_initial_call=True,
+        State(ids.VIEW, "data"),
+        State(ids.NOTE_PERIOD, "value"),
+        State(ids.NOTE_TEXT, "value"),
+        State(ids.NOTE_ID, "data"),
+        State(ids.NOTE_REFRESH, "data"),
+        prevent_initial_call=True,
     )
     def on_save(_clicks: Any, view_data: Any, period: Any, text: Any, note_id: Any, refresh: Any) -> tuple[Any, ...]:
         return save_note(view_data, period, text, note_id, refresh)
@@ -58,7 +66,9 @@ def register(app: Dash) -> None:
         Output(ids.NOTE_FEEDBACK, "children", allow_duplicate=True),
         Output(ids.NOTE_REFRESH, "data", allow_duplicate=True),
         Input({"type": ids.NOTE_DELETE, "id": ALL}, "n_clicks"),
-        State(ids.VIEW, "data"), State(ids.NOTE_REFRESH, "data"), prevent_initial_call=True,
+        State(ids.VIEW, "data"),
+        State(ids.NOTE_REFRESH, "data"),
+        prevent_initial_call=True,
     )
     def on_delete(clicks: list[Any], view_data: Any, refresh: Any) -> tuple[Any, Any]:
         if not any(clicks) or not isinstance(ctx.triggered_id, dict):
@@ -66,10 +76,12 @@ def register(app: Dash) -> None:
         return delete_note(view_data, ctx.triggered_id.get("id"), refresh)
 
     @app.callback(
-        Output(ids.NOTE_TEXT, "value", allow_duplicate=True), Output(ids.NOTE_PERIOD, "value"),
+        Output(ids.NOTE_TEXT, "value", allow_duplicate=True),
+        Output(ids.NOTE_PERIOD, "value"),
         Output(ids.NOTE_ID, "data", allow_duplicate=True),
         Input({"type": ids.NOTE_EDIT, "id": ALL}, "n_clicks"),
-        State(ids.VIEW, "data"), prevent_initial_call=True,
+        State(ids.VIEW, "data"),
+        prevent_initial_call=True,
     )
     def on_edit(clicks: list[Any], view_data: Any) -> tuple[Any, Any, Any]:
         if not any(clicks) or not isinstance(ctx.triggered_id, dict):

@@ -21,6 +21,7 @@ def render_tiles(view_data: dict[str, Any] | None) -> list[Any]:
         cohort=view.cohort,
         period_to=view.period_to,
         confidence=view.confidence,
+        suppress_below=svc.settings.suppression_threshold,
     )
     return overview_layout.tiles(frame, view=view, defaults=svc.defaults(), known=known)
 
@@ -34,6 +35,7 @@ def render_rug(view_data: dict[str, Any] | None, active_tab: str | None = "rug")
         cohort=view.cohort,
         period_to=view.period_to,
         confidence=view.confidence,
+        suppress_below=svc.settings.suppression_threshold,
     )
     return overview_layout.rug(
         frame, view=view, defaults=svc.defaults(), known=known, measure_names=dict(known.measures)

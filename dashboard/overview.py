@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from dashboard import queries
+from dashboard import queries, stats
 
 
 def target_status(value: float | None, target: float | None, polarity: str) -> str:
@@ -31,11 +31,18 @@ def tiles(
     period_to: str | None = None,
     confidence: float = 0.95,
     spark_points: int = 12,
+    suppress_below: int | None = None,
 ) -> pd.DataFrame:
     """One row per measure: latest value, change since the previous period, comparison, target and sparkline."""
     measures = queries.catalogue_frame(engine, "measures")
     obs = queries.observations(
-        engine, area=area, cohort=cohort, period_to=period_to, comparator=comparator, confidence=confidence
+        engine,
+        area=area,
+        cohort=cohort,
+        period_to=period_to,
+        comparator=comparator,
+        confidence=confidence,
+        suppress_below=suppress_below,
     )
     obs = obs.dropna(subset=["value"])
     rows = []
@@ -86,9 +93,29 @@ def _tile_row(m: object, series: pd.DataFrame, spark_points: int) -> dict[str, o
         "delta": np.nan if prev is None else last["value"] - prev["value"],
         "target_status": target_status(last["value"], m.target, m.polarity),  # type: ignore[attr-defined]
         "spark": series["value"].tail(spark_points).round(4).tolist(),
+        "trend": recent_trend_words(series, m.unit, m.polarity),  # type: ignore[attr-defined]
         "provisional": bool(last["provisional"]),
         "revised": bool(last["revised"]),
     }
+
+
+def recent_trend_words(series: pd.DataFrame, unit: str, polarity: str, points: int = 5) -> str:
+    """Fingertips' recent trend over the latest points, in words."""
+    last = series.tail(points)
+    if unit == "percent" and last["numerator"].notna().all() and last["denominator"].notna().all():
+        return stats.recent_trend(
+            numerators=last["numerator"].tolist(),
+            denominators=last["denominator"].tolist(),
+            polarity=polarity,
+            points=points,
+        )
+    return stats.recent_trend(
+        values=last["value"].tolist(),
+        lower=last["lower_ci"].tolist(),
+        upper=last["upper_ci"].tolist(),
+        polarity=polarity,
+        points=points,
+    )
 
 
 def rug(
@@ -99,10 +126,17 @@ def rug(
     cohort: str = "all",
     period_to: str | None = None,
     confidence: float = 0.95,
+    suppress_below: int | None = None,
 ) -> pd.DataFrame:
     """Measures × areas at each measure's latest period: value and comparison with the comparator."""
     obs = queries.observations(
-        engine, area=list(areas), cohort=cohort, period_to=period_to, comparator=comparator, confidence=confidence
+        engine,
+        area=list(areas),
+        cohort=cohort,
+        period_to=period_to,
+        comparator=comparator,
+        confidence=confidence,
+        suppress_below=suppress_below,
     )
     obs = obs.dropna(subset=["value"])
     if obs.empty:

@@ -123,6 +123,28 @@ def _codes_where(
     return stmt
 
 
+def withhold_small_numbers(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Small-number suppression for public views: counts below `threshold` withheld, and (within each
+    measure, area and period) the other cells that would let a withheld count be worked out from the total."""
+    if frame.empty or threshold <= 1:
+        return frame
+    work = frame.assign(
+        _count=frame["numerator"].where(frame["numerator"].notna(), frame["value"].where(frame["unit"] == "count")),
+        _total=frame["cohort"] == ALL_COHORT,
+    )
+    out = stats.suppress(
+        work,
+        threshold=threshold,
+        count_cols=("_count",),
+        group_cols=("measure", "area", "period"),
+        is_total_col="_total",
+        dimension_col="dimension",
+    )
+    if "comparison" in out:
+        out.loc[out["suppressed"], "comparison"] = "not compared"
+    return out.drop(columns=["_count", "_total"])
+
+
 def observations(
     engine: Engine,
     *,
@@ -134,8 +156,10 @@ def observations(
     period_to: str | None = None,
     comparator: str | None = None,
     confidence: float = 0.95,
+    suppress_below: int | None = None,
 ) -> pd.DataFrame:
-    """Observations matching the filters, with intervals and (when given) the comparison with `comparator`."""
+    """Observations matching the filters, with intervals and (when given) the comparison with `comparator`.
+    With `suppress_below`, small numbers are withheld as public views require."""
     filters = {"measure": measure, "cohort": cohort, "period": period}
     stmt = _codes_where(_observation_select(), area=area, **filters)
     stmt = _period_range(stmt, period_from, period_to)
@@ -146,7 +170,8 @@ def observations(
     if comparator:
         bench_stmt = _codes_where(_observation_select(), area=comparator, **filters)
         bench = _frame(engine, _period_range(bench_stmt, period_from, period_to))
-    return _add_comparison(frame, bench, comparator, confidence)
+    frame = _add_comparison(frame, bench, comparator, confidence)
+    return withhold_small_numbers(frame, suppress_below) if suppress_below else frame
 
 
 def _period_range(stmt: Select[Any], period_from: str | None, period_to: str | None) -> Select[Any]:
@@ -170,6 +195,7 @@ def trend(
     period_from: str | None = None,
     period_to: str | None = None,
     confidence: float = 0.95,
+    suppress_below: int | None = None,
 ) -> pd.DataFrame:
     """One measure for one area and cohort over time, with the comparator's values beside it."""
     return observations(
@@ -181,6 +207,7 @@ def trend(
         period_from=period_from,
         period_to=period_to,
         confidence=confidence,
+        suppress_below=suppress_below,
     )
 
 
@@ -193,10 +220,18 @@ def compare_areas(
     areas: Sequence[str] | None = None,
     comparator: str | None = None,
     confidence: float = 0.95,
+    suppress_below: int | None = None,
 ) -> pd.DataFrame:
     """One measure, cohort and period across areas (all areas unless `areas` is given)."""
     return observations(
-        engine, measure=measure, cohort=cohort, period=period, area=areas, comparator=comparator, confidence=confidence
+        engine,
+        measure=measure,
+        cohort=cohort,
+        period=period,
+        area=areas,
+        comparator=comparator,
+        confidence=confidence,
+        suppress_below=suppress_below,
     )
 
 
@@ -209,10 +244,17 @@ def breakdown(
     dimension: str | None = None,
     comparator: str | None = None,
     confidence: float = 0.95,
+    suppress_below: int | None = None,
 ) -> pd.DataFrame:
     """Every cohort of one measure, area and period (or one dimension's cohorts plus `all`)."""
     frame = observations(
-        engine, measure=measure, area=area, period=period, comparator=comparator, confidence=confidence
+        engine,
+        measure=measure,
+        area=area,
+        period=period,
+        comparator=comparator,
+        confidence=confidence,
+        suppress_below=suppress_below,
     )
     if dimension:
         frame = frame[frame["dimension"].isin([dimension, ALL_COHORT])].reset_index(drop=True)

@@ -54,6 +54,7 @@ def trend_frame(svc: Services, view: ViewFilter, measure: str, cohort: str | Non
         period_from=view.period_from,
         period_to=view.period_to,
         confidence=view.confidence,
+        suppress_below=svc.settings.suppression_threshold,
     )
 
 
@@ -99,6 +100,7 @@ def areas_figure(svc: Services, view: ViewFilter, known: Known, measure: str, co
             areas=list(known.rug_areas) + ([view.area] if view.area not in known.rug_areas else []),
             comparator=view.comparator,
             confidence=view.confidence,
+            suppress_below=svc.settings.suppression_threshold,
         )
     )
     bench = frame.loc[frame["area"] == view.comparator, "value"] if not frame.empty else pd.Series(dtype=float)
@@ -126,6 +128,7 @@ def breakdown_frame(
         dimension=dimension,
         comparator=view.comparator,
         confidence=view.confidence,
+        suppress_below=svc.settings.suppression_threshold,
     )
 
 
@@ -161,6 +164,7 @@ def grid_rows(svc: Services, view: ViewFilter, measure: str) -> list[dict[str, A
         period_to=view.period_to,
         comparator=view.comparator,
         confidence=view.confidence,
+        suppress_below=svc.settings.suppression_threshold,
     )
     return records(frame)
 
@@ -239,12 +243,18 @@ def spc_view(svc: Services, view: ViewFilter, known: Known, measure: str) -> tup
     note = footnote(svc, view, known, source=info["source"], period=span(frame))
     if len(frame) < 2:
         return figures.spc(pd.DataFrame(), [], unit=info["unit"], title=title, summary=None, footnote=note), [
-            "Not enough points for an SPC chart."]
+            "Not enough points for an SPC chart."
+        ]
     improvement = IMPROVEMENT.get(info["polarity"], "neutral")
     table = stats.spc(frame["value"].tolist(), improvement, target=info["target"])
     labels = frame["period"].astype(str).tolist()
-    summary = stats.spc_summary(table, improvement, info["target"], labels=labels,
-                                unit_word="quarters" if info["frequency"] == "quarterly" else "years")
+    summary = stats.spc_summary(
+        table,
+        improvement,
+        info["target"],
+        labels=labels,
+        unit_word="quarters" if info["frequency"] == "quarterly" else "years",
+    )
     lines = [f"{summary.variation_icon} {figures.VARIATION_WORDS.get(summary.variation, summary.variation)}."]
     if summary.assurance:
         lines.append(f"Assurance ({summary.assurance_icon}): the process {figures.ASSURANCE_WORDS[summary.assurance]}.")

@@ -77,8 +77,11 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        components.chart_card("Trend", components.graph(ids.MEASURE_TREND, filename=f"{code}-trend"),
-                                          body=[how_to_read("trend")]),
+                        components.chart_card(
+                            "Trend",
+                            components.graph(ids.MEASURE_TREND, filename=f"{code}-trend"),
+                            body=[how_to_read("trend")],
+                        ),
                         lg=6,
                     ),
                     dbc.Col(
@@ -150,13 +153,28 @@ def note_list(notes: Any) -> Any:
     items = []
     for r in notes.itertuples():
         where = "" if r.area is None else f" ({r.area})"
-        items.append(html.Li([
-            html.Strong(f"{r.period}{where}: "), html.Span(r.text), " ",
-            html.Button("Edit", id={"type": ids.NOTE_EDIT, "id": int(r.id)}, className="btn btn-link btn-sm",
-                        **{"aria-label": f"Edit the note for {r.period}"}),
-            html.Button("Delete", id={"type": ids.NOTE_DELETE, "id": int(r.id)}, className="btn btn-link btn-sm text-danger",
-                        **{"aria-label": f"Delete the note for {r.period}"}),
-        ], className="note-item"))
+        items.append(
+            html.Li(
+                [
+                    html.Strong(f"{r.period}{where}: "),
+                    html.Span(r.text),
+                    " ",
+                    html.Button(
+                        "Edit",
+                        id={"type": ids.NOTE_EDIT, "id": int(r.id)},
+                        className="btn btn-link btn-sm",
+                        **{"aria-label": f"Edit the note for {r.period}"},
+                    ),
+                    html.Button(
+                        "Delete",
+                        id={"type": ids.NOTE_DELETE, "id": int(r.id)},
+                        className="btn btn-link btn-sm text-danger",
+                        **{"aria-label": f"Delete the note for {r.period}"},
+                    ),
+                ],
+                className="note-item",
+            )
+        )
     return html.Ul(items, className="note-list")
 
 
@@ -166,21 +184,25 @@ def feedback(message: str, *, ok: bool) -> Any:
 
 HOW_TO_READ = {
     "trend": "The line is the value each period; the shaded band is its 95% confidence interval (the range the true "
-             "value probably lies in). The dashed line is the comparator; diamonds mark commentary.",
+    "value probably lies in). The dashed line is the comparator; diamonds mark commentary.",
     "spc": "A statistical process control chart separates noise from real change. Points inside the dashed process "
-           "limits with no pattern are common cause variation — do not read news into them. Coloured diamonds flag "
-           "special causes: a point outside the limits, a run of 7 rising or falling, 7 on one side of the mean, or "
-           "2 of 3 close to a limit.",
+    "limits with no pattern are common cause variation — do not read news into them. Coloured diamonds flag "
+    "special causes: a point outside the limits, a run of 7 rising or falling, 7 on one side of the mean, or "
+    "2 of 3 close to a limit.",
     "breakdown": "Each bar is one cohort; whiskers show its confidence interval; the dashed line is all people. A "
-                 "cohort whose whiskers do not reach the comparator's value differs significantly.",
+    "cohort whose whiskers do not reach the comparator's value differs significantly.",
     "areas": "Bars are coloured and labelled by the comparison with the comparator: better, similar or worse when "
-             "the comparator lies outside or inside the area's confidence interval.",
+    "the comparator lies outside or inside the area's confidence interval.",
 }
 
 
 def spc_notes(lines: list[str]) -> Any:
-    return html.Div([html.Ul([html.Li(line) for line in lines], className="spc-lines"),
-                     html.Details([html.Summary("How to read this"), html.P(HOW_TO_READ["spc"])])])
+    return html.Div(
+        [
+            html.Ul([html.Li(line) for line in lines], className="spc-lines"),
+            html.Details([html.Summary("How to read this"), html.P(HOW_TO_READ["spc"])]),
+        ]
+    )
 
 
 def how_to_read(kind: str) -> Any:

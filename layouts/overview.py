@@ -99,6 +99,7 @@ def measure_block(
                 className="tile-value-row",
             ),
             html.Div(components.change_text(row["delta"], unit, row["polarity"], row["previous_period"])),
+            html.Div(f"Recent trend: {row.get('trend') or 'cannot be calculated'}", className="tile-trend"),
             html.Div(components.comparison_badge(row["comparison"], comparator_name)),
             html.Div(
                 row["target_status"].capitalize()
