@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, Patch, State
 
 from callbacks.common import current_view
-from dashboard import queries, views
+from dashboard import figures, queries, views
 from layouts import ids
 from layouts import measure as measure_layout
 from layouts import theme as theme_layout
 
 
-def render_trend(view_data: dict[str, Any] | None, _refresh: Any = None) -> Any:
+def render_trend(view_data: dict[str, Any] | None) -> Any:
     svc, view, known = current_view(view_data)
     return views.trend_figure(svc, view, known, view.measure or "")
+
+
+def patch_commentary(_refresh: Any, view_data: dict[str, Any] | None) -> Patch:
+    """After a note changes, send only the commentary markers, not the whole trend figure."""
+    svc, view, _ = current_view(view_data)
+    points = views.commentary_patch_points(svc, view, view.measure or "")
+    patch = Patch()
+    for key, values in points.items():
+        patch["data"][figures.COMMENTARY_TRACE][key] = values
+    return patch
 
 
 def render_spc(view_data: dict[str, Any] | None) -> tuple[Any, Any]:
@@ -46,9 +56,13 @@ def render_details(view_data: dict[str, Any] | None) -> tuple[list[dict[str, Any
 
 
 def register(app: Dash) -> None:
-    app.callback(Output(ids.MEASURE_TREND, "figure"), Input(ids.VIEW, "data"), Input(ids.NOTE_REFRESH, "data"))(
-        render_trend
-    )
+    app.callback(Output(ids.MEASURE_TREND, "figure"), Input(ids.VIEW, "data"))(render_trend)
+    app.callback(
+        Output(ids.MEASURE_TREND, "figure", allow_duplicate=True),
+        Input(ids.NOTE_REFRESH, "data"),
+        State(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )(patch_commentary)
     app.callback(Output(ids.MEASURE_SPC, "figure"), Output(ids.MEASURE_SPC_NOTES, "children"), Input(ids.VIEW, "data"))(
         render_spc
     )

@@ -111,7 +111,7 @@ def _executemany_sqlite(conn: Connection, rows: pd.DataFrame) -> None:
         rows[flag] = rows[flag].astype(bool).astype(int)
     values = rows.astype(object).where(rows.notna(), None).itertuples(index=False, name=None)
     placeholders = ", ".join("?" * len(OBSERVATION_COLUMNS))
-    sql = f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) VALUES ({placeholders})"
+    sql = f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608 (fixed column names, values bound)
     conn.connection.driver_connection.executemany(sql, values)  # type: ignore[union-attr]
 
 

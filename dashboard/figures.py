@@ -32,8 +32,8 @@ pio.templates[TEMPLATE] = go.layout.Template(
         xaxis={"gridcolor": GRID, "linecolor": MUTED, "ticks": "outside", "automargin": True},
         yaxis={"gridcolor": GRID, "linecolor": MUTED, "zeroline": False, "automargin": True},
         hoverlabel={"font": {"size": 14}},
-        legend={"orientation": "h", "y": -0.2, "x": 0},
-        margin={"l": 60, "r": 20, "t": 60, "b": 90},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 12}},
+        margin={"l": 60, "r": 20, "t": 90, "b": 110},
     )
 )
 
@@ -48,7 +48,7 @@ def _base(title: str, footnote: str, unit: str, height: int = 380) -> go.Figure:
     fig.update_layout(
         template=TEMPLATE,
         height=height,
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+        title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 17}},
         yaxis_title=formatting.UNIT_LABEL.get(unit, ""),
     )
     if footnote:
@@ -85,9 +85,11 @@ def trend(
     target: float | None = None,
     comparator_name: str = "",
     annotations: pd.DataFrame | None = None,
+    confidence: float = 0.95,
 ) -> go.Figure:
     """Value over time with its confidence band, the comparator and target lines, and annotation markers."""
     fig = _base(title, footnote, unit)
+    _add_commentary_trace(fig, frame, annotations)
     if frame.empty:
         return _empty(fig, "No data for this selection")
     x = frame["period"].astype(str).tolist()
@@ -101,7 +103,7 @@ def trend(
                 fillcolor="rgba(0,114,178,0.15)",
                 line={"width": 0},
                 hoverinfo="skip",
-                name="95% confidence interval",
+                name=f"{confidence * 100:g}% confidence interval",
                 showlegend=True,
             )
         )
@@ -135,30 +137,35 @@ def trend(
             annotation_text=f"Target {formatting.value_with_unit(target, unit)}",
             annotation_position="top left",
         )
-    _add_annotation_markers(fig, frame, annotations)
     fig.update_xaxes(type="category", nticks=12)
     return fig
 
 
-def _add_annotation_markers(fig: go.Figure, frame: pd.DataFrame, notes: pd.DataFrame | None) -> None:
-    if notes is None or notes.empty:
-        return
-    periods = set(frame["period"].astype(str))
-    notes = notes[notes["period"].isin(periods)]
-    if notes.empty:
-        return
+def commentary_points(frame: pd.DataFrame, notes: pd.DataFrame | None) -> dict[str, list[object]]:
+    """x, y and hover text of the commentary markers for the periods the chart shows."""
+    if notes is None or notes.empty or frame.empty:
+        return {"x": [], "y": [], "hovertext": []}
+    notes = notes[notes["period"].isin(set(frame["period"].astype(str)))]
     ymax = pd.concat([frame["value"], frame.get("upper_ci", frame["value"])]).max()
+    return {
+        "x": notes["period"].tolist(),
+        "y": [ymax] * len(notes),
+        "hovertext": [f"{r.period}: {r.text}" for r in notes.itertuples()],
+    }
+
+
+COMMENTARY_TRACE = 0  # always the first trace of a trend, so a Patch can replace just the markers
+
+
+def _add_commentary_trace(fig: go.Figure, frame: pd.DataFrame, notes: pd.DataFrame | None) -> None:
+    points = commentary_points(frame, notes)
     fig.add_trace(
         go.Scatter(
-            x=notes["period"],
-            y=[ymax] * len(notes),
-            mode="markers+text",
+            **points,
+            mode="markers",
             name="Commentary",
-            text=["ⓘ"] * len(notes),
-            textposition="top center",
-            marker={"symbol": "diamond", "size": 12, "color": PALETTE[3]},
-            hovertext=[f"{r.period}: {r.text}" for r in notes.itertuples()],
             hoverinfo="text",
+            marker={"symbol": "diamond", "size": 12, "color": PALETTE[3]},
         )
     )
 
@@ -199,7 +206,7 @@ def areas(
             customdata=data["area"],
             text=[formatting.value_with_unit(v, unit) for v in data["value"]],
             textposition="inside",
-            insidetextanchor="end",
+            insidetextanchor="start",
             name="",
         )
     )
@@ -316,33 +323,73 @@ ASSURANCE_WORDS = {
 }
 
 
-def spc(table: pd.DataFrame, labels: Sequence[str], *, unit: str, title: str, summary: object,
-        footnote: str = "") -> go.Figure:
+def spc(
+    table: pd.DataFrame, labels: Sequence[str], *, unit: str, title: str, summary: object, footnote: str = ""
+) -> go.Figure:
     """XmR chart: values coloured by special-cause type, the mean, process limits and any target."""
     fig = _base(title, footnote, unit)
     if table.empty:
         return _empty(fig, "No data for this selection")
     x = list(labels)
-    fig.add_trace(go.Scatter(x=x, y=table["upper_limit"], mode="lines", name="Process limits",
-                             line={"color": MUTED, "dash": "dash", "width": 1.5}, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=x, y=table["lower_limit"], mode="lines", showlegend=False,
-                             line={"color": MUTED, "dash": "dash", "width": 1.5}, hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=table["upper_limit"],
+            mode="lines",
+            name="Process limits",
+            line={"color": MUTED, "dash": "dash", "width": 1.5},
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=table["lower_limit"],
+            mode="lines",
+            showlegend=False,
+            line={"color": MUTED, "dash": "dash", "width": 1.5},
+            hoverinfo="skip",
+        )
+    )
     fig.add_trace(go.Scatter(x=x, y=table["mean"], mode="lines", name="Mean", line={"color": INK, "width": 1.5}))
     types = table["point_type"].tolist()
-    fig.add_trace(go.Scatter(
-        x=x, y=table["value"], mode="lines+markers", name="Value", line={"color": "#a0a0a0", "width": 1.5},
-        marker={"size": 9, "color": [SPC_COLOURS.get(t, MUTED) for t in types],
-                "symbol": ["circle" if t == "common_cause" else "diamond" for t in types]},
-        hovertext=[f"{lab}: {formatting.value_with_unit(v, unit)} — {t.replace('_', ' ')}"
-                   for lab, v, t in zip(x, table["value"], types, strict=True)], hoverinfo="text",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=table["value"],
+            mode="lines+markers",
+            name="Value",
+            line={"color": "#a0a0a0", "width": 1.5},
+            marker={
+                "size": 9,
+                "color": [SPC_COLOURS.get(t, MUTED) for t in types],
+                "symbol": ["circle" if t == "common_cause" else "diamond" for t in types],
+            },
+            hovertext=[
+                f"{lab}: {formatting.value_with_unit(v, unit)} — {t.replace('_', ' ')}"
+                for lab, v, t in zip(x, table["value"], types, strict=True)
+            ],
+            hoverinfo="text",
+        )
+    )
     target = table["target"].dropna()
     if len(target):
-        fig.add_hline(y=float(target.iloc[0]), line={"color": PALETTE[2], "dash": "dot"},
-                      annotation_text=f"Target {formatting.value_with_unit(float(target.iloc[0]), unit)}")
+        fig.add_hline(
+            y=float(target.iloc[0]),
+            line={"color": PALETTE[2], "dash": "dot"},
+            annotation_text=f"Target {formatting.value_with_unit(float(target.iloc[0]), unit)}",
+        )
     variation = getattr(summary, "variation", "common_cause")
     icon = getattr(summary, "variation_icon", "")
-    fig.add_annotation(text=f"{icon} {VARIATION_WORDS.get(variation, variation)}", xref="paper", yref="paper",
-                       x=1, y=1.12, showarrow=False, xanchor="right", font={"size": 12, "color": INK})
+    fig.add_annotation(
+        text=f"{icon} {VARIATION_WORDS.get(variation, variation)}",
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=1.12,
+        showarrow=False,
+        xanchor="right",
+        font={"size": 12, "color": INK},
+    )
     fig.update_xaxes(type="category", nticks=12)
     return fig

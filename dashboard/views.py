@@ -72,6 +72,7 @@ def trend_figure(svc: Services, view: ViewFilter, known: Known, measure: str, co
         title=title,
         target=info["target"],
         annotations=notes,
+        confidence=view.confidence,
         comparator_name=known.areas.get(view.comparator, ""),
         footnote=footnote(svc, view, known, source=info["source"], period=span(frame), cohort=cohort),
     )
@@ -178,6 +179,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         for r in out.itertuples()
     ]
     out["comparison"] = out["comparison"].map(figures.comparison_label)
+    out["withheld_because"] = out.get("suppression_reason", None)
     columns = [
         "measure",
         "period",
@@ -194,6 +196,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         "comparison",
         "flags",
         "missing_reason",
+        "withheld_because",
     ]
     out = out[columns].astype(object).where(out[columns].notna(), None)
     return out.to_dict("records")  # type: ignore[no-any-return]
@@ -263,3 +266,10 @@ def spc_view(svc: Services, view: ViewFilter, known: Known, measure: str) -> tup
     lines += summary.messages
     fig = figures.spc(table, labels, unit=info["unit"], title=title, summary=summary, footnote=note)
     return fig, lines
+
+
+def commentary_patch_points(svc: Services, view: ViewFilter, measure: str) -> dict[str, list[object]]:
+    """Only the commentary markers of the trend, for a Patch after a note is added, edited or deleted."""
+    frame = trend_frame(svc, view, measure)
+    notes = queries.annotations(svc.engine, measure=measure, area=view.area)
+    return figures.commentary_points(frame, notes)

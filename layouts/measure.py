@@ -44,6 +44,7 @@ GRID_COLUMNS = [
     {"field": "comparison", "headerName": "Compared with comparator"},
     {"field": "flags", "headerName": "Flags"},
     {"field": "missing_reason", "headerName": "Missing because"},
+    {"field": "withheld_because", "headerName": "Withheld because"},
 ]
 
 

@@ -98,8 +98,14 @@ def measure_card(info: dict[str, Any], *, trend: Any, areas: Any, summary: str, 
                     ]
                 )
             ),
-            dbc.CardFooter(html.Details([html.Summary("About this measure"), metadata(info)])),
+            dbc.CardFooter([html.Details([html.Summary("About this measure"), metadata(info)]), measure_how_to_read()]),
         ],
         className="chart-card mb-4",
         id=f"card-{code}",
     )
+
+
+def measure_how_to_read() -> Any:
+    from layouts.measure import how_to_read
+
+    return html.Div([how_to_read("trend"), how_to_read("areas")])

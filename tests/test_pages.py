@@ -30,8 +30,11 @@ def app(small_store):
 
 
 def _text(component) -> str:
-    return json.dumps(component.to_plotly_json() if isinstance(component, Component) else component,
-                      default=lambda c: c.to_plotly_json() if isinstance(c, Component) else str(c), ensure_ascii=False)
+    return json.dumps(
+        component.to_plotly_json() if isinstance(component, Component) else component,
+        default=lambda c: c.to_plotly_json() if isinstance(c, Component) else str(c),
+        ensure_ascii=False,
+    )
 
 
 @pytest.mark.parametrize("slug", [t.slug for t in CATALOGUE.themes])
@@ -93,7 +96,10 @@ def test_breakdown_bars_carry_cohort_keys_for_drilling(app):
 def test_drill_click_writes_the_cohort_to_the_url(app):
     click = {"points": [{"customdata": "sex=female", "x": "Female"}]}
     assert drill_cb.drill_query(click, {"measure": "REC01", "dimension": "sex"}) == {
-        "measure": "REC01", "dimension": "sex", "cohort": "sex=female"}
+        "measure": "REC01",
+        "dimension": "sex",
+        "cohort": "sex=female",
+    }
     assert drill_cb.drill_query({"points": [{"customdata": 7}]}, {}) is None
     assert drill_cb.drill_query(None, {}) is None
 
@@ -107,7 +113,9 @@ def test_drilled_view_shows_breadcrumb_and_cohort_trend(app):
 
 def test_filters_write_only_non_default_values():
     defaults = {"area": "E23000039", "comparator": "K04000001", "cohort": "all", "ci": "95"}
-    query = query_from_filters(["area", "comparator", "from"], ["E06000059", "K04000001", ""], {"to": "2024-Q1"}, defaults)
+    query = query_from_filters(
+        ["area", "comparator", "from"], ["E06000059", "K04000001", ""], {"to": "2024-Q1"}, defaults
+    )
     assert query == {"area": "E06000059", "to": "2024-Q1"}
     query = query_from_filters(["dimension"], ["ethnicity"], {"dimension": "sex", "cohort": "sex=male"}, defaults)
     assert "cohort" not in query
@@ -115,8 +123,16 @@ def test_filters_write_only_non_default_values():
 
 @pytest.mark.parametrize(
     "bad",
-    [{"area": "'; DROP TABLE areas; --"}, {"measure": "<script>"}, {"from": "Q9 2021"}, {"ci": "200"},
-     {"cohort": "x" * 5000}, {"area": ["E06000059", None]}, "not a dict", None],
+    [
+        {"area": "'; DROP TABLE areas; --"},
+        {"measure": "<script>"},
+        {"from": "Q9 2021"},
+        {"ci": "200"},
+        {"cohort": "x" * 5000},
+        {"area": ["E06000059", None]},
+        "not a dict",
+        None,
+    ],
 )
 def test_callbacks_survive_hostile_view_data(app, bad):
     assert overview_cb.render_tiles(bad)
@@ -157,7 +173,9 @@ def test_commentary_add_edit_delete(app, small_store):
     listing = _text(notes_cb.render_notes(view))
     assert "New provider from Feb 2023" in listing
     fig = measure_cb.render_trend(view)
-    assert any(t.name == "Commentary" for t in fig.data)
+    assert fig.data[0].name == "Commentary" and list(fig.data[0].x) == ["2023-Q4"]
+    patch = measure_cb.patch_commentary(1, view).to_plotly_json()
+    assert "New provider from Feb 2023" in json.dumps(patch)  # only the markers travel, not the whole figure
     from dashboard import queries
 
     [note] = queries.annotations(small_store, measure="REC01").itertuples()
@@ -167,8 +185,15 @@ def test_commentary_add_edit_delete(app, small_store):
     assert refresh == 3 and "No commentary yet" in _text(notes_cb.render_notes(view))
 
 
-@pytest.mark.parametrize(("period", "text", "reason"), [("2023-Q4", "   ", "Write the note"), ("2099-Q1", "x", "no period"),
-                                                        ("soon", "x", "Choose a period"), ("2023-Q4", "x" * 1001, "at most")])
+@pytest.mark.parametrize(
+    ("period", "text", "reason"),
+    [
+        ("2023-Q4", "   ", "Write the note"),
+        ("2099-Q1", "x", "no period"),
+        ("soon", "x", "Choose a period"),
+        ("2023-Q4", "x" * 1001, "at most"),
+    ],
+)
 def test_bad_notes_are_refused_and_change_nothing(app, small_store, period, text, reason):
     from callbacks import notes as notes_cb
     from dashboard import queries

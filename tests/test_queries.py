@@ -8,7 +8,16 @@ from dashboard import overview, queries
 
 def test_trend_has_intervals_and_comparison(small_store):
     frame = queries.trend(small_store, measure="REC01", area="E23000039", comparator="K04000001")
-    assert list(frame["period"]) == ["2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+    assert list(frame["period"]) == [
+        "2023-Q1",
+        "2023-Q2",
+        "2023-Q3",
+        "2023-Q4",
+        "2024-Q1",
+        "2024-Q2",
+        "2024-Q3",
+        "2024-Q4",
+    ]
     row = frame[frame["period"] == "2023-Q4"].iloc[0]
     assert f"{row.value:.1f}" == "22.1" and f"{row.lower_ci:.1f}" == "21.4" and f"{row.upper_ci:.1f}" == "22.9"
     assert row.comparison == "better" and row.comparator_value == pytest.approx(25.1)
@@ -16,8 +25,9 @@ def test_trend_has_intervals_and_comparison(small_store):
 
 def test_period_range_and_99_8_intervals_are_wider(small_store):
     narrow = queries.trend(small_store, measure="REC01", area="E23000039", period_from="2024-Q1", period_to="2024-Q2")
-    wide = queries.trend(small_store, measure="REC01", area="E23000039", period_from="2024-Q1", period_to="2024-Q2",
-                         confidence=0.998)
+    wide = queries.trend(
+        small_store, measure="REC01", area="E23000039", period_from="2024-Q1", period_to="2024-Q2", confidence=0.998
+    )
     assert list(narrow["period"]) == ["2024-Q1", "2024-Q2"]
     assert (wide["upper_ci"] - wide["lower_ci"] > narrow["upper_ci"] - narrow["lower_ci"]).all()
 
@@ -58,9 +68,13 @@ def test_overview_tiles_and_target_status(small_store):
 
 @pytest.mark.parametrize(
     ("value", "target", "polarity", "status"),
-    [(50, 55, "higher_is_better", "misses target"), (60, 55, "higher_is_better", "meets target"),
-     (9, 10, "lower_is_better", "meets target"), (20, None, "lower_is_better", "no target"),
-     (20, 10, "no_judgement", "no target")],
+    [
+        (50, 55, "higher_is_better", "misses target"),
+        (60, 55, "higher_is_better", "meets target"),
+        (9, 10, "lower_is_better", "meets target"),
+        (20, None, "lower_is_better", "no target"),
+        (20, 10, "no_judgement", "no target"),
+    ],
 )
 def test_target_status(value, target, polarity, status):
     assert overview.target_status(value, target, polarity) == status
