@@ -31,8 +31,9 @@ def _ids(engine: Engine, measure: str, period: object, area: str | None) -> tupl
     with engine.connect() as conn:
         measure_id = conn.execute(select(store.measures.c.id).where(store.measures.c.code == measure)).scalar()
         period_id = conn.execute(select(store.periods.c.id).where(store.periods.c.label == label)).scalar()
-        area_id = None if area is None else conn.execute(
-            select(store.areas.c.id).where(store.areas.c.code == area)).scalar()
+        area_id = (
+            None if area is None else conn.execute(select(store.areas.c.id).where(store.areas.c.code == area)).scalar()
+        )
     if measure_id is None:
         raise AnnotationError(f"Unknown measure {measure!r}.")
     if period_id is None:
@@ -40,14 +41,23 @@ def _ids(engine: Engine, measure: str, period: object, area: str | None) -> tupl
     return measure_id, period_id, area_id
 
 
-def add(engine: Engine, *, measure: str, period: object, text: object, author: str = "",
-        area: str | None = None) -> int:
+def add(
+    engine: Engine, *, measure: str, period: object, text: object, author: str = "", area: str | None = None
+) -> int:
     measure_id, period_id, area_id = _ids(engine, measure, period, area)
     body = _clean_text(text)
     with engine.begin() as conn:
-        new_id = conn.execute(insert(store.annotations).values(
-            measure_id=measure_id, period_id=period_id, area_id=area_id, text=body, author=author,
-            created_at=store.now(), updated_at=store.now())).inserted_primary_key[0]
+        new_id = conn.execute(
+            insert(store.annotations).values(
+                measure_id=measure_id,
+                period_id=period_id,
+                area_id=area_id,
+                text=body,
+                author=author,
+                created_at=store.now(),
+                updated_at=store.now(),
+            )
+        ).inserted_primary_key[0]
     return int(new_id)
 
 
@@ -55,9 +65,14 @@ def edit(engine: Engine, *, annotation_id: int, measure: str, period: object, te
     measure_id, period_id, _ = _ids(engine, measure, period, None)
     body = _clean_text(text)
     with engine.begin() as conn:
-        changed = conn.execute(update(store.annotations).where(
-            store.annotations.c.id == annotation_id, store.annotations.c.measure_id == measure_id,
-        ).values(period_id=period_id, text=body, author=author, updated_at=store.now())).rowcount
+        changed = conn.execute(
+            update(store.annotations)
+            .where(
+                store.annotations.c.id == annotation_id,
+                store.annotations.c.measure_id == measure_id,
+            )
+            .values(period_id=period_id, text=body, author=author, updated_at=store.now())
+        ).rowcount
     if not changed:
         raise AnnotationError("That note no longer exists.")
 
@@ -65,7 +80,10 @@ def edit(engine: Engine, *, annotation_id: int, measure: str, period: object, te
 def remove(engine: Engine, *, annotation_id: int, measure: str) -> None:
     with engine.begin() as conn:
         measure_id = conn.execute(select(store.measures.c.id).where(store.measures.c.code == measure)).scalar()
-        gone = conn.execute(delete(store.annotations).where(
-            store.annotations.c.id == annotation_id, store.annotations.c.measure_id == measure_id)).rowcount
+        gone = conn.execute(
+            delete(store.annotations).where(
+                store.annotations.c.id == annotation_id, store.annotations.c.measure_id == measure_id
+            )
+        ).rowcount
     if not gone:
         raise AnnotationError("That note no longer exists.")

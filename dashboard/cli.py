@@ -103,8 +103,12 @@ def _query_frame(frame: pd.DataFrame) -> pd.DataFrame:
 @click.option("--measure", required=True, help="Measure code, e.g. REC01.")
 @click.option("--area", help="Area GSS code, e.g. E23000039.")
 @click.option("--period", help="Period, e.g. 2021-Q4 or 2021/22.")
-@click.option("--cohort", default="all", show_default=True,
-              help="Cohort as dimension=value (e.g. sex=female), 'all', or '*' for every cohort.")
+@click.option(
+    "--cohort",
+    default="all",
+    show_default=True,
+    help="Cohort as dimension=value (e.g. sex=female), 'all', or '*' for every cohort.",
+)
 @click.option("--comparator", help="Comparator area code (default: England and Wales).")
 @click.option("--confidence", type=click.Choice(["95", "99.8"]), default="95", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)

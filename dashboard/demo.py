@@ -132,13 +132,15 @@ def _measure_frame(measure: Measure, cat: Catalogue, areas: list[Area], params: 
         for key in parts:
             parts[key].append(sample[key].ravel())
     n_per_area = len(cohorts) * len(periods)
-    return pd.DataFrame({
-        "measure": measure.code,
-        "area": np.repeat([a.code for a in area_list], n_per_area),
-        "cohort": np.tile(np.repeat(cohorts, len(periods)), len(area_list)),
-        "period": np.tile(periods, len(cohorts) * len(area_list)),
-        **{key: np.concatenate(values) for key, values in parts.items()},
-    })
+    return pd.DataFrame(
+        {
+            "measure": measure.code,
+            "area": np.repeat([a.code for a in area_list], n_per_area),
+            "cohort": np.tile(np.repeat(cohorts, len(periods)), len(area_list)),
+            "period": np.tile(periods, len(cohorts) * len(area_list)),
+            **{key: np.concatenate(values) for key, values in parts.items()},
+        }
+    )
 
 
 def _derive_free_places(frame: pd.DataFrame) -> pd.DataFrame:

@@ -128,18 +128,15 @@ def rug(
     confidence: float = 0.95,
     suppress_below: int | None = None,
 ) -> pd.DataFrame:
-    """Measures × areas at each measure's latest period: value and comparison with the comparator."""
+    """Measures × areas at each measure's latest period: value and comparison with the comparator.
+
+    Two small queries: the latest period of each measure, then only those periods' rows for the areas."""
+    latest = queries.latest_periods(engine, areas=list(areas), cohort=cohort, period_to=period_to)
+    if not latest:
+        return queries.observations(engine, measure=[], area=list(areas))
     obs = queries.observations(
-        engine,
-        area=list(areas),
-        cohort=cohort,
-        period_to=period_to,
-        comparator=comparator,
-        confidence=confidence,
-        suppress_below=suppress_below,
+        engine, measure=list(latest), area=list(areas), cohort=cohort, period=sorted(set(latest.values())),
+        comparator=comparator, confidence=confidence, suppress_below=suppress_below,
     )
-    obs = obs.dropna(subset=["value"])
-    if obs.empty:
-        return obs
-    latest = obs.groupby("measure")["start_date"].transform("max")
-    return obs[obs["start_date"] == latest].reset_index(drop=True)
+    obs = obs[obs["period"] == obs["measure"].map(latest)]
+    return obs.dropna(subset=["value"]).reset_index(drop=True)

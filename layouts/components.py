@@ -122,7 +122,6 @@ def comparison_badge(comparison: str, comparator_name: str = "") -> html.Span:
     return html.Span(
         [html.Span(icon, className="badge-icon", **{"aria-hidden": "true"}), text],
         className=f"comparison-badge comparison-{comparison.replace(' ', '-')}",
-        style={"--badge-colour": colour},
     )
 
 

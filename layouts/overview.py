@@ -170,22 +170,10 @@ def rug(
             if r is None:
                 row.append(html.Td("–", className="rug-cell rug-empty"))
                 continue
-            colour, icon, word = figures.COMPARISON.get(r.comparison, figures.COMPARISON["not compared"])
-            row.append(
-                html.Td(
-                    html.A(
-                        [
-                            formatting.value_with_unit(r.value, r.unit),
-                            html.Br(),
-                            html.Span(f"{icon} {word}", className="rug-word"),
-                        ],
-                        href=link(f"/measure/{code}", view, defaults, area=a),
-                        title=f"{measure_names.get(code, code)}, {known.areas[a]}: {word}",
-                    ),
-                    className=f"rug-cell comparison-{r.comparison.replace(' ', '-')}",
-                    style={"--badge-colour": colour},
-                )
-            )
+            _, icon, word = figures.COMPARISON.get(r.comparison, figures.COMPARISON["not compared"])
+            text = f"{formatting.value_with_unit(r.value, r.unit)} {icon} {word}"
+            row.append(html.Td(html.A(text, href=link(f"/measure/{code}", view, defaults, area=a)),
+                               className=f"rug-cell comparison-{r.comparison.replace(' ', '-')}"))
         body.append(html.Tr(row))
     return html.Div(
         html.Table(
