@@ -7,14 +7,14 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.common import current_view
-from dashboard import annotations, queries
+from dashboard import commentary, queries
 from layouts import ids
 from layouts import measure as measure_layout
 
 
 def render_notes(view_data: dict[str, Any] | None, _refresh: Any = None) -> Any:
     svc, view, _ = current_view(view_data)
-    return measure_layout.note_list(queries.annotations(svc.engine, measure=view.measure or "", area=view.area))
+    return measure_layout.note_list(queries.commentary(svc.engine, measure=view.measure or "", area=view.area))
 
 
 def save_note(view_data: dict[str, Any] | None, period: Any, text: Any, note_id: Any, refresh: Any) -> tuple[Any, ...]:
@@ -22,12 +22,12 @@ def save_note(view_data: dict[str, Any] | None, period: Any, text: Any, note_id:
     svc, view, _ = current_view(view_data)
     try:
         if isinstance(note_id, int):
-            annotations.edit(svc.engine, annotation_id=note_id, measure=view.measure or "", period=period, text=text)
+            commentary.edit(svc.engine, annotation_id=note_id, measure=view.measure or "", period=period, text=text)
             message = "Note updated."
         else:
-            annotations.add(svc.engine, measure=view.measure or "", period=period, text=text)
+            commentary.add(svc.engine, measure=view.measure or "", period=period, text=text)
             message = "Note saved; it now shows on every chart of this measure."
-    except annotations.AnnotationError as exc:
+    except commentary.AnnotationError as exc:
         return measure_layout.feedback(str(exc), ok=False), no_update, no_update, no_update
     return measure_layout.feedback(message, ok=True), (refresh or 0) + 1, "", None
 
@@ -35,8 +35,8 @@ def save_note(view_data: dict[str, Any] | None, period: Any, text: Any, note_id:
 def delete_note(view_data: dict[str, Any] | None, note_id: Any, refresh: Any) -> tuple[Any, Any]:
     svc, view, _ = current_view(view_data)
     try:
-        annotations.remove(svc.engine, annotation_id=int(note_id), measure=view.measure or "")
-    except (annotations.AnnotationError, TypeError, ValueError):
+        commentary.remove(svc.engine, annotation_id=int(note_id), measure=view.measure or "")
+    except (commentary.AnnotationError, TypeError, ValueError):
         return measure_layout.feedback("That note could not be deleted; it may already be gone.", ok=False), no_update
     return measure_layout.feedback("Note deleted.", ok=True), (refresh or 0) + 1
 
@@ -87,7 +87,7 @@ def register(app: Dash) -> None:
         if not any(clicks) or not isinstance(ctx.triggered_id, dict):
             return no_update, no_update, no_update
         svc, view, _ = current_view(view_data)
-        notes = queries.annotations(svc.engine, measure=view.measure or "", area=view.area)
+        notes = queries.commentary(svc.engine, measure=view.measure or "", area=view.area)
         hit = notes[notes["id"] == ctx.triggered_id.get("id")]
         if hit.empty:
             return no_update, no_update, no_update

@@ -48,7 +48,7 @@ def add(
     body = _clean_text(text)
     with engine.begin() as conn:
         new_id = conn.execute(
-            insert(store.annotations).values(
+            insert(store.notes).values(
                 measure_id=measure_id,
                 period_id=period_id,
                 area_id=area_id,
@@ -57,7 +57,7 @@ def add(
                 created_at=store.now(),
                 updated_at=store.now(),
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key[0]  # type: ignore[index]
     return int(new_id)
 
 
@@ -66,10 +66,10 @@ def edit(engine: Engine, *, annotation_id: int, measure: str, period: object, te
     body = _clean_text(text)
     with engine.begin() as conn:
         changed = conn.execute(
-            update(store.annotations)
+            update(store.notes)
             .where(
-                store.annotations.c.id == annotation_id,
-                store.annotations.c.measure_id == measure_id,
+                store.notes.c.id == annotation_id,
+                store.notes.c.measure_id == measure_id,
             )
             .values(period_id=period_id, text=body, author=author, updated_at=store.now())
         ).rowcount
@@ -81,9 +81,7 @@ def remove(engine: Engine, *, annotation_id: int, measure: str) -> None:
     with engine.begin() as conn:
         measure_id = conn.execute(select(store.measures.c.id).where(store.measures.c.code == measure)).scalar()
         gone = conn.execute(
-            delete(store.annotations).where(
-                store.annotations.c.id == annotation_id, store.annotations.c.measure_id == measure_id
-            )
+            delete(store.notes).where(store.notes.c.id == annotation_id, store.notes.c.measure_id == measure_id)
         ).rowcount
     if not gone:
         raise AnnotationError("That note no longer exists.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,7 @@ def tiles(
     return pd.DataFrame(rows)
 
 
-def _tile_row(m: object, series: pd.DataFrame, spark_points: int) -> dict[str, object]:
+def _tile_row(m: Any, series: pd.DataFrame, spark_points: int) -> dict[str, object]:
     row: dict[str, object] = {
         "measure": m.code,
         "theme": m.theme,
@@ -135,8 +136,14 @@ def rug(
     if not latest:
         return queries.observations(engine, measure=[], area=list(areas))
     obs = queries.observations(
-        engine, measure=list(latest), area=list(areas), cohort=cohort, period=sorted(set(latest.values())),
-        comparator=comparator, confidence=confidence, suppress_below=suppress_below,
+        engine,
+        measure=list(latest),
+        area=list(areas),
+        cohort=cohort,
+        period=sorted(set(latest.values())),
+        comparator=comparator,
+        confidence=confidence,
+        suppress_below=suppress_below,
     )
     obs = obs[obs["period"] == obs["measure"].map(latest)]
     return obs.dropna(subset=["value"]).reset_index(drop=True)

@@ -143,7 +143,8 @@ def _build(form: str, groups: tuple[str, ...]) -> Period:
 def quarters(first: str, last: str) -> list[Period]:
     """Every calendar quarter from `first` to `last` inclusive."""
     start, end = parse_period(first), parse_period(last)
-    result, year, q = [], start.start.year, (start.start.month - 1) // 3 + 1
+    result: list[Period] = []
+    year, q = start.start.year, (start.start.month - 1) // 3 + 1
     while True:
         period = quarter(year, q)
         if period.start > end.start:

@@ -278,16 +278,22 @@ def latest_period(engine: Engine, *, measure: str, area: str | None = None, coho
         return conn.execute(stmt.order_by(p.c.start_date.desc(), p.c.end_date.desc()).limit(1)).scalar()
 
 
-def latest_periods(engine: Engine, *, areas: Sequence[str], cohort: str = ALL_COHORT,
-                   period_to: str | None = None) -> dict[str, str]:
+def latest_periods(
+    engine: Engine, *, areas: Sequence[str], cohort: str = ALL_COHORT, period_to: str | None = None
+) -> dict[str, str]:
     """measure code -> label of its latest period with a value in any of `areas`."""
     stmt = _codes_where(
         select(m.c.code.label("measure"), p.c.label.label("period"), p.c.start_date)
         .distinct()
-        .select_from(o.join(m, m.c.id == o.c.measure_id).join(a, a.c.id == o.c.area_id)
-                     .join(c, c.c.id == o.c.cohort_id).join(p, p.c.id == o.c.period_id))
+        .select_from(
+            o.join(m, m.c.id == o.c.measure_id)
+            .join(a, a.c.id == o.c.area_id)
+            .join(c, c.c.id == o.c.cohort_id)
+            .join(p, p.c.id == o.c.period_id)
+        )
         .where(o.c.value.is_not(None)),
-        area=list(areas), cohort=cohort,
+        area=list(areas),
+        cohort=cohort,
     )
     frame = _frame(engine, _period_range(stmt, None, period_to))
     if frame.empty:
@@ -344,9 +350,9 @@ def check_codes(
                 raise UnknownCode(f"unknown {what} {wanted!r}")
 
 
-def annotations(engine: Engine, *, measure: str, area: str | None = None) -> pd.DataFrame:
+def commentary(engine: Engine, *, measure: str, area: str | None = None) -> pd.DataFrame:
     """Commentary on a measure: notes for every area plus those for `area`."""
-    an = store.annotations
+    an = store.notes
     stmt = (
         select(
             an.c.id,

@@ -37,7 +37,7 @@ def init_store(engine: Engine, *, catalogue: Catalogue | None = None, demo_scale
 def _remove_demo(conn: Connection) -> None:
     demo_batches = select(store.import_batches.c.id).where(store.import_batches.c.kind == "demo")
     conn.execute(delete(store.observations).where(store.observations.c.batch_id.in_(demo_batches)))
-    conn.execute(delete(store.annotations).where(store.annotations.c.author == "demo"))
+    conn.execute(delete(store.notes).where(store.notes.c.author == "demo"))
 
 
 def _add_areas(conn: Connection, data: DemoData) -> None:
@@ -69,7 +69,7 @@ def load_demo(conn: Connection, data: DemoData, *, scale: str) -> int:
             outcome="loaded",
             report=json.dumps({"scale": scale}),
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key[0]  # type: ignore[index]
     frame = bulk.with_ids(conn, data.observations)
     frame["batch_id"] = batch_id
     frame["source"] = "Demo data (synthetic)"
@@ -97,7 +97,7 @@ def _add_annotations(conn: Connection, data: DemoData) -> None:
         for a in data.annotations
     ]
     if rows:
-        conn.execute(insert(store.annotations), rows)
+        conn.execute(insert(store.notes), rows)
 
 
 def store_is_empty(engine: Engine) -> bool:

@@ -181,7 +181,7 @@ revisions = Table(
     Index("ix_revisions_observation", "observation_id"),
 )
 
-annotations = Table(
+notes = Table(
     "annotations",
     metadata,
     Column("id", Integer, primary_key=True),

@@ -61,7 +61,7 @@ def trend_frame(svc: Services, view: ViewFilter, measure: str, cohort: str | Non
 def trend_figure(svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None) -> go.Figure:
     info = _info(svc, measure)
     frame = trend_frame(svc, view, measure, cohort)
-    notes = queries.annotations(svc.engine, measure=measure, area=view.area)  # not cached: edits show at once
+    notes = queries.commentary(svc.engine, measure=measure, area=view.area)  # not cached: edits show at once
     cohort_name = known.cohorts.get(cohort or view.cohort, "")
     title = f"{info['short_name']}: {known.areas.get(view.area, view.area)}" + (
         f", {cohort_name}" if (cohort or view.cohort) != "all" else ""
@@ -271,5 +271,5 @@ def spc_view(svc: Services, view: ViewFilter, known: Known, measure: str) -> tup
 def commentary_patch_points(svc: Services, view: ViewFilter, measure: str) -> dict[str, list[object]]:
     """Only the commentary markers of the trend, for a Patch after a note is added, edited or deleted."""
     frame = trend_frame(svc, view, measure)
-    notes = queries.annotations(svc.engine, measure=measure, area=view.area)
+    notes = queries.commentary(svc.engine, measure=measure, area=view.area)
     return figures.commentary_points(frame, notes)

@@ -178,7 +178,7 @@ def test_commentary_add_edit_delete(app, small_store):
     assert "New provider from Feb 2023" in json.dumps(patch)  # only the markers travel, not the whole figure
     from dashboard import queries
 
-    [note] = queries.annotations(small_store, measure="REC01").itertuples()
+    [note] = queries.commentary(small_store, measure="REC01").itertuples()
     notes_cb.save_note(view, "2024-Q1", "Provider changed again", int(note.id), 1)
     assert "Provider changed again" in _text(notes_cb.render_notes(view))
     feedback, refresh = notes_cb.delete_note(view, int(note.id), 2)
@@ -200,4 +200,4 @@ def test_bad_notes_are_refused_and_change_nothing(app, small_store, period, text
 
     feedback, refresh, *_ = notes_cb.save_note({"measure": "REC01"}, period, text, None, 0)
     assert reason in _text(feedback)
-    assert queries.annotations(small_store, measure="REC01").empty
+    assert queries.commentary(small_store, measure="REC01").empty
