@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, no_update
 
 from callbacks.common import current_view
 from dashboard import overview as overview_data
@@ -27,6 +27,9 @@ def render_tiles(view_data: dict[str, Any] | None) -> list[Any]:
 
 
 def render_rug(view_data: dict[str, Any] | None, active_tab: str | None = "rug") -> Any:
+    """The rug is built only when its tab is open, so the overview's first load does not pay for it."""
+    if active_tab != "rug":
+        return no_update
     svc, view, known = current_view(view_data)
     frame = svc.cached(
         overview_data.rug,
@@ -44,4 +47,6 @@ def render_rug(view_data: dict[str, Any] | None, active_tab: str | None = "rug")
 
 def register(app: Dash) -> None:
     app.callback(Output(ids.OVERVIEW_TILES, "children"), Input(ids.VIEW, "data"))(render_tiles)
-    app.callback(Output(ids.OVERVIEW_RUG, "children"), Input(ids.VIEW, "data"))(render_rug)
+    app.callback(Output(ids.OVERVIEW_RUG, "children"), Input(ids.VIEW, "data"), Input(ids.OVERVIEW_TABS, "active_tab"))(
+        render_rug
+    )

@@ -165,7 +165,9 @@ observations = Table(
     Index("ix_observations_compare", "measure_id", "cohort_id", "period_id", "area_id"),
     # Inequalities: one measure, area and period across cohorts.
     Index("ix_observations_breakdown", "measure_id", "area_id", "period_id", "cohort_id"),
-    # Latest period across everything (data freshness, overview).
+    # One area across every measure: the overview tiles, the tartan rug, data quality.
+    Index("ix_observations_area", "area_id", "cohort_id", "measure_id", "period_id"),
+    # Latest period across everything (data freshness).
     Index("ix_observations_period", "period_id"),
     Index("ix_observations_batch", "batch_id"),
 )

@@ -24,12 +24,22 @@ MEASURES = ["REC01", "YTH02", "ACC01", "ETE01", "SUB01", "DA01", "MH02", "YTH01"
 
 
 def payload(outputs: list[tuple[str, str]], view: dict[str, str]) -> dict[str, object]:
-    output = outputs[0][0] + "." + outputs[0][1] if len(outputs) == 1 else \
-        ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
+    output = (
+        outputs[0][0] + "." + outputs[0][1]
+        if len(outputs) == 1
+        else ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
+    )
     return {
         "output": output,
-        "outputs": [{"id": i, "property": p} for i, p in outputs] if len(outputs) > 1 else {"id": outputs[0][0], "property": outputs[0][1]},
-        "inputs": [{"id": ids.VIEW, "property": "data", "value": view}],
+        "outputs": [{"id": i, "property": p} for i, p in outputs]
+        if len(outputs) > 1
+        else {"id": outputs[0][0], "property": outputs[0][1]},
+        "inputs": [{"id": ids.VIEW, "property": "data", "value": view}]
+        + (
+            [{"id": ids.OVERVIEW_TABS, "property": "active_tab", "value": "rug"}]
+            if outputs[0][0] == ids.OVERVIEW_RUG
+            else []
+        ),
         "changedPropIds": [f"{ids.VIEW}.data"],
         "state": [],
     }
@@ -39,14 +49,20 @@ CALLBACKS = {
     "overview tiles": ([(ids.OVERVIEW_TILES, "children")], lambda i: {"area": AREAS[i % len(AREAS)]}),
     "tartan rug": ([(ids.OVERVIEW_RUG, "children")], lambda i: {"area": AREAS[i % len(AREAS)]}),
     "measure trend": ([(ids.MEASURE_TREND, "figure")], lambda i: {"measure": MEASURES[i % 8], "area": AREAS[i % 5]}),
-    "measure SPC": ([(ids.MEASURE_SPC, "figure"), (ids.MEASURE_SPC_NOTES, "children")],
-                    lambda i: {"measure": MEASURES[i % 8], "area": AREAS[i % 5]}),
+    "measure SPC": (
+        [(ids.MEASURE_SPC, "figure"), (ids.MEASURE_SPC_NOTES, "children")],
+        lambda i: {"measure": MEASURES[i % 8], "area": AREAS[i % 5]},
+    ),
     "inequalities": ([(ids.MEASURE_BREAKDOWN, "figure")], lambda i: {"measure": MEASURES[i % 8], "area": AREAS[i % 5]}),
     "compare areas": ([(ids.MEASURE_AREAS, "figure")], lambda i: {"measure": MEASURES[i % 8], "area": AREAS[i % 5]}),
-    "measure grid": ([(ids.MEASURE_GRID, "rowData"), (ids.MEASURE_SUMMARY, "children"), (ids.MEASURE_META, "children")],
-                     lambda i: {"measure": MEASURES[i % 8], "area": AREAS[i % 5]}),
-    "drill bars": ([(ids.DRILL_BARS, "figure"), (ids.DRILL_CRUMBS, "children"), (ids.DRILL_TITLE, "children")],
-                   lambda i: {"measure": MEASURES[i % 8], "dimension": "sex", "area": AREAS[i % 5]}),
+    "measure grid": (
+        [(ids.MEASURE_GRID, "rowData"), (ids.MEASURE_SUMMARY, "children"), (ids.MEASURE_META, "children")],
+        lambda i: {"measure": MEASURES[i % 8], "area": AREAS[i % 5]},
+    ),
+    "drill bars": (
+        [(ids.DRILL_BARS, "figure"), (ids.DRILL_CRUMBS, "children"), (ids.DRILL_TITLE, "children")],
+        lambda i: {"measure": MEASURES[i % 8], "dimension": "sex", "area": AREAS[i % 5]},
+    ),
 }
 
 
@@ -74,7 +90,9 @@ def main() -> None:
         def pct(values: list[float], q: float) -> float:
             return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
-        print(f"{name:<16} {pct(cold, 50):>9.1f} {pct(cold, 95):>9.1f} {pct(warm, 50):>9.1f} {pct(warm, 95):>9.1f} {size:>9,}")
+        print(
+            f"{name:<16} {pct(cold, 50):>9.1f} {pct(cold, 95):>9.1f} {pct(warm, 50):>9.1f} {pct(warm, 95):>9.1f} {size:>9,}"
+        )
 
 
 if __name__ == "__main__":

@@ -201,3 +201,9 @@ def test_bad_notes_are_refused_and_change_nothing(app, small_store, period, text
     feedback, refresh, *_ = notes_cb.save_note({"measure": "REC01"}, period, text, None, 0)
     assert reason in _text(feedback)
     assert queries.commentary(small_store, measure="REC01").empty
+
+
+def test_rug_waits_until_its_tab_is_opened(app):
+    from dash import no_update
+
+    assert overview_cb.render_rug({}, "tiles") is no_update
