@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.test-installed
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test lint format bench serve-prod clean-store browser
+.PHONY: run test lint format bench serve-prod loadtest clean-store browser
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -42,6 +42,21 @@ lint: $(TEST_STAMP)
 format: $(TEST_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+## bench: national-scale stores (SQLite and PostgreSQL), timed through HTTP; updates docs/PERFORMANCE.md
+bench: $(TEST_STAMP)
+	$(PY) scripts/bench.py
+
+## serve-prod: gunicorn with several workers against DATABASE_URL (PostgreSQL) and REDIS_URL
+WORKERS ?= 4
+serve-prod: $(RUN_STAMP)
+	$(PY) -m dashboard init
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --timeout 120 app:server
+
+## loadtest: 50 simulated users for 60 s against a running server on http://$(HOST):$(PORT) (127.0.0.1 only)
+loadtest: $(TEST_STAMP)
+	$(VENV)/bin/locust -f scripts/locustfile.py --headless --users 50 --spawn-rate 10 --run-time 60s \
+		--host http://$(HOST):$(PORT) --only-summary
 
 clean-store:
 	rm -f data/pathways.db data/pathways.db-wal data/pathways.db-shm
