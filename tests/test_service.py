@@ -1,0 +1,49 @@
+"""The query cache: same answers cached or not, retired by imports, harmless when the cache is down."""
+
+from __future__ import annotations
+
+import pandas as pd
+from cachelib import SimpleCache
+
+from dashboard import queries, store
+from dashboard.config import Settings
+from dashboard.service import Services
+
+
+class BrokenCache:
+    def get(self, key):
+        raise ConnectionError("redis is down")
+
+    def set(self, key, value, timeout=None):
+        raise ConnectionError("redis is down")
+
+
+def _services(engine, cache) -> Services:
+    svc = Services(engine=engine, settings=Settings(database_url="sqlite://"), cache=cache)
+    return svc
+
+
+def test_cached_and_uncached_results_are_identical(small_store):
+    svc = _services(small_store, SimpleCache())
+    args = {"measure": "REC01", "area": "E23000039", "comparator": "K04000001"}
+    first = svc.cached(queries.trend, **args)
+    second = svc.cached(queries.trend, **args)  # from the cache
+    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_frame_equal(first, queries.trend(small_store, **args))
+
+
+def test_an_import_retires_cached_results(small_store):
+    svc = _services(small_store, SimpleCache())
+    before = svc.cached(queries.trend, measure="MH01", area="E23000039")
+    with small_store.begin() as conn:
+        conn.execute(store.observations.update().where(store.observations.c.value == 23.0).values(value=99.0))
+        store.bump_data_version(conn)  # what every import does when it changes anything
+    svc._version = (0.0, "")  # the one-second re-read window has passed
+    after = svc.cached(queries.trend, measure="MH01", area="E23000039")
+    assert before["value"].iloc[-1] == 23.0 and after["value"].iloc[-1] == 99.0
+
+
+def test_a_cache_that_is_down_does_not_stop_the_dashboard(small_store):
+    svc = _services(small_store, BrokenCache())
+    frame = svc.cached(queries.trend, measure="REC01", area="E23000039")
+    assert len(frame) == 8
