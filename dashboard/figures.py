@@ -137,7 +137,7 @@ def trend(
             annotation_text=f"Target {formatting.value_with_unit(target, unit)}",
             annotation_position="top left",
         )
-    fig.update_xaxes(type="category", nticks=12)
+    fig.update_xaxes(type="category", nticks=12, categoryorder="array", categoryarray=x)
     return fig
 
 
@@ -380,7 +380,7 @@ def spc(
             annotation_text=f"Target {formatting.value_with_unit(float(target.iloc[0]), unit)}",
         )
     variation = getattr(summary, "variation", "common_cause")
-    icon = getattr(summary, "variation_icon", "")
+    icon = safe_icon(getattr(summary, "variation_icon", ""))
     fig.add_annotation(
         text=f"{icon} {VARIATION_WORDS.get(variation, variation)}",
         xref="paper",
@@ -393,3 +393,8 @@ def spc(
     )
     fig.update_xaxes(type="category", nticks=12)
     return fig
+
+
+def safe_icon(icon: str) -> str:
+    """Icons every system font has: arrows for special causes, a dash for common cause."""
+    return icon if icon in ("▲", "▼") else "—"

@@ -258,7 +258,9 @@ def spc_view(svc: Services, view: ViewFilter, known: Known, measure: str) -> tup
         labels=labels,
         unit_word="quarters" if info["frequency"] == "quarterly" else "years",
     )
-    lines = [f"{summary.variation_icon} {figures.VARIATION_WORDS.get(summary.variation, summary.variation)}."]
+    lines = [
+        f"{figures.safe_icon(summary.variation_icon)} {figures.VARIATION_WORDS.get(summary.variation, summary.variation)}."
+    ]
     if summary.assurance:
         lines.append(f"Assurance ({summary.assurance_icon}): the process {figures.ASSURANCE_WORDS[summary.assurance]}.")
     if summary.warning:
