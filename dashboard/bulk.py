@@ -14,25 +14,8 @@ from dashboard import store
 from dashboard.periods import parse_period
 
 OBSERVATION_COLUMNS = [
-    "measure_id",
-    "area_id",
-    "cohort_id",
-    "period_id",
-    "value",
-    "numerator",
-    "denominator",
-    "lower_ci",
-    "upper_ci",
-    "missing_reason",
-    "suppressed",
-    "provisional",
-    "revised",
-    "estimated",
-    "note",
-    "source",
-    "batch_id",
-    "updated_at",
-]
+    "measure_id", "area_id", "cohort_id", "period_id", *store.VALUE_COLUMNS, "source", "batch_id", "updated_at",
+]  # fmt: skip
 
 
 def code_ids(conn: Connection, table: Any, key: str = "code") -> dict[str, int]:

@@ -14,28 +14,9 @@ from dashboard.catalogue import ALL_COHORT
 o, m, a, c, p = store.observations, store.measures, store.areas, store.cohorts, store.periods
 
 OBS_COLUMNS = [
-    "measure",
-    "unit",
-    "polarity",
-    "area",
-    "area_name",
-    "cohort",
-    "cohort_label",
-    "dimension",
-    "period",
-    "start_date",
-    "value",
-    "numerator",
-    "denominator",
-    "lower_ci",
-    "upper_ci",
-    "missing_reason",
-    "suppressed",
-    "provisional",
-    "revised",
-    "estimated",
-    "note",
-]
+    "measure", "unit", "polarity", "area", "area_name", "cohort", "cohort_label", "dimension", "period", "start_date",
+    *store.VALUE_COLUMNS,
+]  # fmt: skip
 
 
 class UnknownCode(LookupError):
@@ -60,17 +41,7 @@ def _observation_select() -> Select[Any]:
         c.c.dimension,
         p.c.label.label("period"),
         p.c.start_date,
-        o.c.value,
-        o.c.numerator,
-        o.c.denominator,
-        o.c.lower_ci,
-        o.c.upper_ci,
-        o.c.missing_reason,
-        o.c.suppressed,
-        o.c.provisional,
-        o.c.revised,
-        o.c.estimated,
-        o.c.note,
+        *(o.c[name] for name in store.VALUE_COLUMNS),
     ).select_from(
         o.join(m, m.c.id == o.c.measure_id)
         .join(a, a.c.id == o.c.area_id)

@@ -147,6 +147,8 @@ def _value_columns() -> list[Column]:  # type: ignore[type-arg]
     ]
 
 
+VALUE_COLUMNS = tuple(column.name for column in _value_columns())  # in table order
+
 observations = Table(
     "observations",
     metadata,
