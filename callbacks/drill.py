@@ -17,7 +17,7 @@ def render_bars(view_data: dict[str, Any] | None) -> tuple[Any, Any, str]:
     svc, view, known = current_view(view_data)
     code = view.measure or ""
     selected = view.cohort if view.cohort != "all" else None
-    fig = views.breakdown_figure(svc, view, known, code, dimension=view.dimension, selected=selected)
+    fig = views.breakdown_figure_json(svc, view, known, code, dimension=view.dimension, selected=selected)
     crumbs = drill_layout.breadcrumb(view, known, svc.defaults())
     heading = known.measures.get(code, code) + (f" — {known.cohorts[view.cohort]}" if selected else "")
     return fig, crumbs, heading
@@ -27,8 +27,8 @@ def render_selected(view_data: dict[str, Any] | None) -> tuple[Any, Any]:
     svc, view, known = current_view(view_data)
     code = view.measure or ""
     return (
-        views.trend_figure(svc, view, known, code, cohort=view.cohort),
-        views.areas_figure(svc, view, known, code, cohort=view.cohort),
+        views.trend_figure_json(svc, view, known, code, cohort=view.cohort),
+        views.areas_figure_json(svc, view, known, code, cohort=view.cohort),
     )
 
 

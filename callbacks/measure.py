@@ -15,7 +15,7 @@ from layouts import theme as theme_layout
 
 def render_trend(view_data: dict[str, Any] | None) -> Any:
     svc, view, known = current_view(view_data)
-    return views.trend_figure(svc, view, known, view.measure or "")
+    return views.trend_figure_json(svc, view, known, view.measure or "")
 
 
 def patch_commentary(_refresh: Any, view_data: dict[str, Any] | None) -> Patch:
@@ -30,18 +30,18 @@ def patch_commentary(_refresh: Any, view_data: dict[str, Any] | None) -> Patch:
 
 def render_spc(view_data: dict[str, Any] | None) -> tuple[Any, Any]:
     svc, view, known = current_view(view_data)
-    fig, lines = views.spc_view(svc, view, known, view.measure or "")
+    fig, lines = views.spc_view_json(svc, view, known, view.measure or "")
     return fig, measure_layout.spc_notes(lines)
 
 
 def render_breakdown(view_data: dict[str, Any] | None) -> Any:
     svc, view, known = current_view(view_data)
-    return views.breakdown_figure(svc, view, known, view.measure or "")
+    return views.breakdown_figure_json(svc, view, known, view.measure or "")
 
 
 def render_areas(view_data: dict[str, Any] | None) -> Any:
     svc, view, known = current_view(view_data)
-    return views.areas_figure(svc, view, known, view.measure or "")
+    return views.areas_figure_json(svc, view, known, view.measure or "")
 
 
 def render_details(view_data: dict[str, Any] | None) -> tuple[list[dict[str, Any]], str, Any]:

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from dash import Dash, Input, Output, no_update
+from plotly.io.json import to_json_plotly
 
 from callbacks.common import current_view
 from dashboard import overview as overview_data
+from dashboard.filters import ViewFilter
+from dashboard.service import Services
 from layouts import ids
 from layouts import overview as overview_layout
 
 
-def render_tiles(view_data: dict[str, Any] | None) -> list[Any]:
+def _memo_json(svc: Services, name: str, view: ViewFilter, build: Callable[[], Any]) -> Any:
+    """A rendered component tree, cached as plain JSON: a warm request skips building it again."""
+    return svc.memo(name, view.to_query(), lambda: json.loads(to_json_plotly(build())))
+
+
+def render_tiles(view_data: dict[str, Any] | None) -> Any:
     svc, view, known = current_view(view_data)
+    return _memo_json(svc, "overview-tiles", view, lambda: _tiles(svc, view, known))
+
+
+def _tiles(svc: Services, view: ViewFilter, known: Any) -> list[Any]:
     frame = svc.cached(
         overview_data.tiles,
         area=view.area,
@@ -31,6 +45,10 @@ def render_rug(view_data: dict[str, Any] | None, active_tab: str | None = "rug")
     if active_tab != "rug":
         return no_update
     svc, view, known = current_view(view_data)
+    return _memo_json(svc, "overview-rug", view, lambda: _rug(svc, view, known))
+
+
+def _rug(svc: Services, view: ViewFilter, known: Any) -> Any:
     frame = svc.cached(
         overview_data.rug,
         areas=list(known.rug_areas),

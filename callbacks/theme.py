@@ -19,8 +19,8 @@ def render_cards(view_data: dict[str, Any] | None) -> list[Any]:
     return [
         theme_layout.measure_card(
             svc.cached(queries.measure_info, measure=code),
-            trend=views.trend_figure(svc, view, known, code),
-            areas=views.areas_figure(svc, view, known, code),
+            trend=views.trend_figure_json(svc, view, known, code),
+            areas=views.areas_figure_json(svc, view, known, code),
             summary=views.summary_sentence(svc, view, known, code),
             link=theme_layout.measure_link(code, view, svc.defaults()),
         )

@@ -52,17 +52,21 @@ class Services:
 
     def cached(self, fn: Callable[..., Any], **kwargs: Any) -> Any:
         """Call `fn(self.engine, **kwargs)` through the cache; the key holds the data version."""
-        payload = json.dumps([fn.__module__, fn.__qualname__, self.data_version(), kwargs], sort_keys=True, default=str)
-        key = "pathways:" + hashlib.sha1(payload.encode()).hexdigest()
+        return self.memo(f"{fn.__module__}.{fn.__qualname__}", kwargs, lambda: fn(self.engine, **kwargs))
+
+    def memo(self, name: str, key: Any, produce: Callable[[], Any]) -> Any:
+        """`produce()` through the cache under `name` and `key` (JSON-able or repr-able) and the data version."""
+        payload = json.dumps([name, self.data_version(), key], sort_keys=True, default=repr)
+        cache_key = "pathways:" + hashlib.sha1(payload.encode()).hexdigest()
         try:
-            hit = self.cache.get(key)
+            hit = self.cache.get(cache_key)
         except Exception:  # a cache that is down must not take the dashboard with it
             hit = None
         if hit is not None:
             return hit.copy() if isinstance(hit, pd.DataFrame) else hit
-        result = fn(self.engine, **kwargs)
+        result = produce()
         with contextlib.suppress(Exception):
-            self.cache.set(key, result, timeout=self.settings.cache_timeout)
+            self.cache.set(cache_key, result, timeout=self.settings.cache_timeout)
         return result
 
     def known(self) -> Known:

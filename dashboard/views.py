@@ -275,3 +275,59 @@ def commentary_patch_points(svc: Services, view: ViewFilter, measure: str) -> di
     frame = trend_frame(svc, view, measure)
     notes = queries.commentary(svc.engine, measure=measure, area=view.area)
     return figures.commentary_points(frame, notes)
+
+
+# --- Figures as plain JSON, memoised: a warm request skips plotly's figure building altogether -------------
+
+
+def _figure_key(view: ViewFilter, *parts: Any) -> list[Any]:
+    return [view.to_query(), *parts]
+
+
+def trend_figure_json(
+    svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None
+) -> dict[str, Any]:
+    """trend_figure as a dict; the commentary markers (never cached, so edits show at once) are laid in fresh."""
+    base = svc.memo(
+        "trend-figure",
+        _figure_key(view, measure, cohort),
+        lambda: trend_figure(svc, view, known, measure, cohort).to_plotly_json(),
+    )
+    marker = dict(base["data"][figures.COMMENTARY_TRACE])
+    marker.update(commentary_patch_points(svc, view, measure))
+    data = list(base["data"])
+    data[figures.COMMENTARY_TRACE] = marker
+    return {**base, "data": data}
+
+
+def areas_figure_json(
+    svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None
+) -> dict[str, Any]:
+    return svc.memo(  # type: ignore[no-any-return]
+        "areas-figure",
+        _figure_key(view, measure, cohort),
+        lambda: areas_figure(svc, view, known, measure, cohort).to_plotly_json(),
+    )
+
+
+def breakdown_figure_json(
+    svc: Services,
+    view: ViewFilter,
+    known: Known,
+    measure: str,
+    dimension: str | None = None,
+    selected: str | None = None,
+) -> dict[str, Any]:
+    return svc.memo(  # type: ignore[no-any-return]
+        "breakdown-figure",
+        _figure_key(view, measure, dimension, selected),
+        lambda: breakdown_figure(svc, view, known, measure, dimension, selected).to_plotly_json(),
+    )
+
+
+def spc_view_json(svc: Services, view: ViewFilter, known: Known, measure: str) -> tuple[dict[str, Any], list[str]]:
+    def produce() -> tuple[dict[str, Any], list[str]]:
+        fig, lines = spc_view(svc, view, known, measure)
+        return fig.to_plotly_json(), lines
+
+    return svc.memo("spc-figure", _figure_key(view, measure), produce)  # type: ignore[no-any-return]

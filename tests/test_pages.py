@@ -49,9 +49,9 @@ def test_every_theme_page_renders(app, slug):
 def test_every_measure_page_renders(app, code):
     page = measure.layout(code=code)
     assert CATALOGUE.measure(code).name in _text(page)
-    assert isinstance(measure_cb.render_trend({"measure": code}), go.Figure)
-    assert isinstance(measure_cb.render_areas({"measure": code}), go.Figure)
-    assert isinstance(measure_cb.render_breakdown({"measure": code}), go.Figure)
+    assert go.Figure(measure_cb.render_trend({"measure": code})).layout.title.text
+    assert go.Figure(measure_cb.render_areas({"measure": code})).layout.title.text
+    assert go.Figure(measure_cb.render_breakdown({"measure": code})).layout.title.text
 
 
 def test_overview_tiles_show_all_seven_themes(app):
@@ -82,14 +82,14 @@ def test_measure_details_and_summary(app):
 
 
 def test_trend_figure_has_band_comparator_and_footnote(app):
-    fig = measure_cb.render_trend({"measure": "REC01"})
+    fig = go.Figure(measure_cb.render_trend({"measure": "REC01"}))
     names = [t.name for t in fig.data]
     assert "95% confidence interval" in names and "England and Wales" in names
     assert any("Source: Ministry of Justice" in a.text for a in fig.layout.annotations)
 
 
 def test_breakdown_bars_carry_cohort_keys_for_drilling(app):
-    fig = drill_cb.render_bars({"measure": "REC01", "dimension": "sex"})[0]
+    fig = go.Figure(drill_cb.render_bars({"measure": "REC01", "dimension": "sex"})[0])
     assert set(fig.data[0].customdata) == {"sex=male", "sex=female"}
 
 
@@ -108,7 +108,7 @@ def test_drilled_view_shows_breadcrumb_and_cohort_trend(app):
     fig, crumbs, heading = drill_cb.render_bars({"measure": "REC01", "dimension": "sex", "cohort": "sex=female"})
     assert heading.endswith("Female") and "By sex" in _text(crumbs)
     trend, areas = drill_cb.render_selected({"measure": "REC01", "dimension": "sex", "cohort": "sex=female"})
-    assert "Female" in trend.layout.title.text
+    assert "Female" in go.Figure(trend).layout.title.text
 
 
 def test_filters_write_only_non_default_values():
@@ -136,7 +136,7 @@ def test_filters_write_only_non_default_values():
 )
 def test_callbacks_survive_hostile_view_data(app, bad):
     assert overview_cb.render_tiles(bad)
-    assert isinstance(measure_cb.render_trend(bad), go.Figure)
+    assert go.Figure(measure_cb.render_trend(bad)).layout.title.text
     assert isinstance(data_cb.render_grid(bad), list)
 
 
@@ -158,6 +158,7 @@ def test_data_page_quality_and_history(app):
 
 def test_spc_chart_with_icons_for_a_long_series(app):
     fig, notes = measure_cb.render_spc({"measure": "MH01"})  # 8 rising points in the fixture
+    fig = go.Figure(fig)
     assert [t.name for t in fig.data][:3] == ["Process limits", None, "Mean"] or "Mean" in [t.name for t in fig.data]
     text = _text(notes)
     assert "trial limits" in text  # fewer than 12 points
@@ -172,7 +173,7 @@ def test_commentary_add_edit_delete(app, small_store):
     assert refresh == 1 and text == "" and note_id is None
     listing = _text(notes_cb.render_notes(view))
     assert "New provider from Feb 2023" in listing
-    fig = measure_cb.render_trend(view)
+    fig = go.Figure(measure_cb.render_trend(view))
     assert fig.data[0].name == "Commentary" and list(fig.data[0].x) == ["2023-Q4"]
     patch = measure_cb.patch_commentary(1, view).to_plotly_json()
     assert "New provider from Feb 2023" in json.dumps(patch)  # only the markers travel, not the whole figure
