@@ -29,8 +29,9 @@ def test_query_prints_the_published_dorset_figure(demo_url):
 
 
 def test_query_youth_is_similar_to_england_and_wales(demo_url):
-    result = CliRunner().invoke(main, ["query", "--measure", "YTH02", "--area", "E23000039", "--period", "2021-Q4",
-                                       "--format", "json"])
+    result = CliRunner().invoke(
+        main, ["query", "--measure", "YTH02", "--area", "E23000039", "--period", "2021-Q4", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     [row] = json.loads(result.output)
     assert row["display"] == "206 of 624 (33.0%)"
@@ -39,8 +40,10 @@ def test_query_youth_is_similar_to_england_and_wales(demo_url):
 
 
 def test_query_accepts_other_period_forms_and_cohorts(demo_url):
-    result = CliRunner().invoke(main, ["query", "--measure", "rec10", "--area", "K04000001", "--period", "Oct-Dec 2021",
-                                       "--cohort", "sex=female"])
+    result = CliRunner().invoke(
+        main,
+        ["query", "--measure", "rec10", "--area", "K04000001", "--period", "Oct-Dec 2021", "--cohort", "sex=female"],
+    )
     assert result.exit_code == 0, result.output
     assert ",21.1" in result.output
 

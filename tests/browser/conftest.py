@@ -20,8 +20,16 @@ def pytest_setup_options() -> Options:
     """Chromium flags for a closed network: no background calls, no first-run, no sandbox as root."""
     options = Options()
     options.binary_location = CHROMIUM
-    for flag in ("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000"):
+    for flag in (
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(flag)
     return options
 

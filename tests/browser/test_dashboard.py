@@ -13,8 +13,15 @@ from layouts import ids
 from layouts.components import dom_id, filter_id
 
 pytestmark = pytest.mark.browser
-THEMES = ["Accommodation", "Youth", "Education, training and employment", "Mental health", "Reconvictions",
-          "Substance misuse", "Domestic abuse"]
+THEMES = [
+    "Accommodation",
+    "Youth",
+    "Education, training and employment",
+    "Mental health",
+    "Reconvictions",
+    "Substance misuse",
+    "Domestic abuse",
+]
 
 
 def _select(dash_duo, name: str) -> Select:
