@@ -98,7 +98,11 @@ CALLBACKS: dict[str, tuple[list[tuple[str, str]], list[dict[str, Any]], Callable
     "tartan rug": (
         [(ids.OVERVIEW_RUG, "children")],
         [{"id": ids.OVERVIEW_TABS, "property": "active_tab", "value": "rug"}],
-        lambda i: {"comparator": ["K04000001", "E12000009", "E92000001"][i % 3], "to": f"20{22 + i % 3}-Q{1 + i % 4}"},
+        lambda i: {
+            "to": f"20{22 + i % 12 // 4}-Q{1 + i % 4}",
+            "comparator": ["K04000001", "E12000009", "E92000001"][i // 12 % 3],
+            "cohort": ["all", "sex=male", "sex=female"][i // 36 % 3],
+        },  # 108 distinct views
         lambda e, v: queries.latest_periods(e, areas=["E23000039", "E06000059"], period_to=v.get("to")),
     ),
 }
