@@ -169,3 +169,7 @@ def serve(ctx: Context, host: str | None, port: int | None) -> None:
 from dashboard.importer_cli import import_command  # noqa: E402
 
 main.add_command(import_command, "import")
+
+from dashboard.users_cli import users_command  # noqa: E402
+
+main.add_command(users_command, "users")
