@@ -261,7 +261,7 @@ def _load(conn: Connection, report: ImportReport, rows: pd.DataFrame, batch_id: 
     new = merged[~stored].assign(batch_id=batch_id, updated_at=None, revised=False)
     _insert_new(conn, new.sort_values(list(_ID_KEY))[bulk.OBSERVATION_COLUMNS], when)
     _update_changed(conn, merged[stored & ~same], batch_id, when)
-    store.bump_data_version(conn)
+    store.bump_data_version(conn, measures=merged.loc[~same, "measure"].unique().tolist())
 
 
 _ID_KEY = ("measure_id", "area_id", "cohort_id", "period_id")

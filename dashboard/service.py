@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from dashboard import queries, store
 from dashboard.config import Settings
@@ -36,27 +36,36 @@ class Services:
     engine: Engine
     settings: Settings
     cache: Cache = field(default_factory=NoCache)
-    _version: tuple[float, str] = (0.0, "")
+    _versions: tuple[float, dict[str, str]] = (0.0, {})
 
-    def data_version(self) -> str:
-        """The store's data version, re-read at most once a second (imports bump it, which retires cached results)."""
-        checked, version = self._version
+    def data_version(self, measure: str | None = None) -> str:
+        """The store's data version, or one measure's (imports bump them, which retires cached results).
+
+        The numbers are re-read at most once a second."""
+        checked, versions = self._versions
         if time.monotonic() - checked > 1.0:
             with self.engine.connect() as conn:
-                value = conn.execute(
-                    select(store.store_info.c.value).where(store.store_info.c.key == "data_version")
-                ).scalar()
-            version = str(value or "0")
-            self._version = (time.monotonic(), version)
-        return version
+                versions = store.data_versions(conn)
+            self._versions = (time.monotonic(), versions)
+        if measure is None:
+            return versions.get("data_version", "0")
+        epoch = int(versions.get("data_epoch", "0"))
+        return str(max(epoch, int(versions.get(f"data_version:{measure}", "0"))))
 
     def cached(self, fn: Callable[..., Any], **kwargs: Any) -> Any:
         """Call `fn(self.engine, **kwargs)` through the cache; the key holds the data version."""
-        return self.memo(f"{fn.__module__}.{fn.__qualname__}", kwargs, lambda: fn(self.engine, **kwargs))
+        measure = kwargs.get("measure")
+        return self.memo(
+            f"{fn.__module__}.{fn.__qualname__}",
+            kwargs,
+            lambda: fn(self.engine, **kwargs),
+            measure=measure if isinstance(measure, str) else None,
+        )
 
-    def memo(self, name: str, key: Any, produce: Callable[[], Any]) -> Any:
-        """`produce()` through the cache under `name` and `key` (JSON-able or repr-able) and the data version."""
-        payload = json.dumps([name, self.data_version(), key], sort_keys=True, default=repr)
+    def memo(self, name: str, key: Any, produce: Callable[[], Any], *, measure: str | None = None) -> Any:
+        """`produce()` through the cache under `name`, `key` (JSON-able or repr-able) and the data version —
+        the measure's own version when the result depends on one measure only."""
+        payload = json.dumps([name, self.data_version(measure), key], sort_keys=True, default=repr)
         cache_key = "pathways:" + hashlib.sha1(payload.encode()).hexdigest()
         try:
             hit = self.cache.get(cache_key)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -302,10 +302,25 @@ def set_info(conn, key: str, value: str) -> None:  # type: ignore[no-untyped-def
         conn.execute(store_info.insert().values(key=key, value=value))
 
 
-def bump_data_version(conn) -> int:  # type: ignore[no-untyped-def]
-    """Mark that observations changed: caches and snapshots key on this number."""
+def bump_data_version(conn, measures: Iterable[str] | None = None) -> int:  # type: ignore[no-untyped-def]
+    """Mark that observations changed: caches and snapshots key on these numbers.
+
+    With `measures`, only those measures' versions move (an import of one return leaves the cached views of
+    every other measure alone); without, everything changed (a new demo store, a schema change)."""
     current = conn.execute(select(store_info.c.value).where(store_info.c.key == "data_version")).scalar()
     version = int(current or 0) + 1
     set_info(conn, "data_version", str(version))
     set_info(conn, "data_as_at", now().isoformat(timespec="seconds"))
+    if measures is None:
+        set_info(conn, "data_epoch", str(version))
+        conn.execute(store_info.delete().where(store_info.c.key.like("data_version:%")))
+    else:
+        for code in sorted(set(measures)):
+            set_info(conn, f"data_version:{code}", str(version))
     return version
+
+
+def data_versions(conn) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Every version number in one read: the overall one, the epoch and each measure's."""
+    rows = conn.execute(select(store_info.c.key, store_info.c.value).where(store_info.c.key.like("data_%")))
+    return {key: value for key, value in rows}

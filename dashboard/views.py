@@ -292,6 +292,7 @@ def trend_figure_json(
         "trend-figure",
         _figure_key(view, measure, cohort),
         lambda: trend_figure(svc, view, known, measure, cohort).to_plotly_json(),
+        measure=measure,
     )
     marker = dict(base["data"][figures.COMMENTARY_TRACE])
     marker.update(commentary_patch_points(svc, view, measure))
@@ -307,6 +308,7 @@ def areas_figure_json(
         "areas-figure",
         _figure_key(view, measure, cohort),
         lambda: areas_figure(svc, view, known, measure, cohort).to_plotly_json(),
+        measure=measure,
     )
 
 
@@ -322,6 +324,7 @@ def breakdown_figure_json(
         "breakdown-figure",
         _figure_key(view, measure, dimension, selected),
         lambda: breakdown_figure(svc, view, known, measure, dimension, selected).to_plotly_json(),
+        measure=measure,
     )
 
 
@@ -330,4 +333,4 @@ def spc_view_json(svc: Services, view: ViewFilter, known: Known, measure: str) -
         fig, lines = spc_view(svc, view, known, measure)
         return fig.to_plotly_json(), lines
 
-    return svc.memo("spc-figure", _figure_key(view, measure), produce)  # type: ignore[no-any-return]
+    return svc.memo("spc-figure", _figure_key(view, measure), produce, measure=measure)  # type: ignore[no-any-return]

@@ -38,7 +38,7 @@ def test_an_import_retires_cached_results(small_store):
     with small_store.begin() as conn:
         conn.execute(store.observations.update().where(store.observations.c.value == 23.0).values(value=99.0))
         store.bump_data_version(conn)  # what every import does when it changes anything
-    svc._version = (0.0, "")  # the one-second re-read window has passed
+    svc._versions = (0.0, {})  # the one-second re-read window has passed
     after = svc.cached(queries.trend, measure="MH01", area="E23000039")
     assert before["value"].iloc[-1] == 23.0 and after["value"].iloc[-1] == 99.0
 
@@ -47,3 +47,26 @@ def test_a_cache_that_is_down_does_not_stop_the_dashboard(small_store):
     svc = _services(small_store, BrokenCache())
     frame = svc.cached(queries.trend, measure="REC01", area="E23000039")
     assert len(frame) == 8
+
+
+def test_an_import_retires_exactly_the_affected_measures(small_store, tmp_path):
+    from dashboard.importer import import_file
+
+    svc = _services(small_store, SimpleCache())
+    calls = []
+
+    def counted(engine, **kwargs):
+        calls.append(kwargs["measure"])
+        return queries.trend(engine, **kwargs)
+
+    for measure in ("REC01", "MH01"):
+        svc.cached(counted, measure=measure, area="E23000039")
+    path = tmp_path / "return.csv"
+    path.write_text("measure,area,period,cohort,value\nMH01,E23000039,2024-Q4,all,30\n", encoding="utf-8")
+    assert import_file(small_store, path).rows_updated == 1
+    svc._versions = (0.0, {})
+    for measure in ("REC01", "MH01"):
+        svc.cached(counted, measure=measure, area="E23000039")
+    assert calls == ["REC01", "MH01", "MH01"]  # REC01 came from the cache; MH01 was read again
+    overall = svc.data_version()
+    assert int(overall) == int(svc.data_version("MH01")) > int(svc.data_version("REC01"))
