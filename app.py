@@ -14,7 +14,7 @@ import callbacks
 from dashboard import queries, store
 from dashboard.config import ROOT, Settings
 from dashboard.service import Services
-from layouts import data, drill, ids, measure, overview, theme
+from layouts import data, drill, ids, measure, overview, present, theme
 from layouts.common import EXTENSION, services
 
 BOOTSTRAP = "/assets/vendor/bootstrap/bootstrap.min.css"
@@ -35,14 +35,14 @@ def _register_pages() -> None:
     dash.register_page(
         "theme",
         path_template="/theme/<slug>",
-        title=lambda slug=None, **_: f"{slug or 'Theme'} · Pathways",
+        title=lambda slug=None, **_: f"{services().known().themes.get(slug or '', 'Theme')} · Pathways",
         name="Theme",
         layout=theme.layout,
     )
     dash.register_page(
         "measure",
         path_template="/measure/<code>",
-        title=lambda code=None, **_: f"{code or 'Measure'} · Pathways",
+        title=lambda code=None, **_: f"{services().known().measures.get((code or '').upper(), 'Measure')} · Pathways",
         name="Measure",
         layout=measure.layout,
     )
@@ -50,6 +50,9 @@ def _register_pages() -> None:
         "drill", path="/drill", title="Cohort drill-down · Pathways", name="Drill-down", layout=drill.layout
     )
     dash.register_page("data", path="/data", title="Data · Pathways", name="Data", layout=data.layout)
+    dash.register_page(
+        "present", path="/present", title="Presentation · Pathways", name="Present", layout=present.layout
+    )
 
 
 def _navbar() -> html.Header:
@@ -66,6 +69,7 @@ def _navbar() -> html.Header:
                             dbc.DropdownMenu(themes, label="Themes", nav=True, in_navbar=True),
                             dbc.NavItem(dbc.NavLink("Drill-down", href="/drill")),
                             dbc.NavItem(dbc.NavLink("Data", href="/data")),
+                            dbc.NavItem(dbc.NavLink("Present", href="/present")),
                         ],
                         navbar=True,
                         id=ids.NAV,

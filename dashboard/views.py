@@ -334,3 +334,67 @@ def spc_view_json(svc: Services, view: ViewFilter, known: Known, measure: str) -
         return fig.to_plotly_json(), lines
 
     return svc.memo("spc-figure", _figure_key(view, measure), produce, measure=measure)  # type: ignore[no-any-return]
+
+
+# --- Every chart as a table: its text alternative, built from the same frames as the chart ----------------
+
+_JUDGED = [("interval", "Confidence interval"), ("comparison", "Compared with comparator"), ("flags", "Flags")]
+TABLE_COLUMNS = {
+    "trend": [("label", "Period"), ("value", "Value"), ("comparator", "Comparator"), *_JUDGED],
+    "areas": [("label", "Area"), ("value", "Value"), *_JUDGED],
+    "breakdown": [("label", "Cohort"), ("value", "Value"), *_JUDGED],
+}
+FLAG_NAMES = ("suppressed", "provisional", "revised", "estimated")
+
+
+def table_rows(frame: pd.DataFrame, unit: str, label: str) -> list[dict[str, str]]:
+    """A chart's frame as rows of words: '22.1%', '21.3%–22.9%', '✔ Better', 'provisional'."""
+    rows = []
+    for r in frame.to_dict("records"):
+        rows.append(
+            {
+                "label": str(r.get(label) or ""),
+                "value": formatting.value_with_unit(_num(r.get("value")), unit),
+                "interval": formatting.interval(_num(r.get("lower_ci")), _num(r.get("upper_ci")), unit),
+                "comparator": formatting.value_with_unit(_num(r.get("comparator_value")), unit),
+                "comparison": figures.comparison_label(str(r.get("comparison") or "not compared")),
+                "flags": ", ".join(f for f in FLAG_NAMES if r.get(f) is True or r.get(f) == 1),
+            }
+        )
+    return rows
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def trend_table(svc: Services, view: ViewFilter, measure: str, cohort: str | None = None) -> list[dict[str, str]]:
+    return table_rows(trend_frame(svc, view, measure, cohort), _info(svc, measure)["unit"], "period")
+
+
+def areas_table(
+    svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None
+) -> list[dict[str, str]]:
+    period = latest_or_selected(svc, view, measure, cohort)
+    if period is None:
+        return []
+    frame = svc.cached(
+        queries.compare_areas,
+        measure=measure,
+        period=period,
+        cohort=cohort or view.cohort,
+        areas=list(known.rug_areas) + ([view.area] if view.area not in known.rug_areas else []),
+        comparator=view.comparator,
+        confidence=view.confidence,
+        suppress_below=svc.settings.suppression_threshold,
+    )
+    return table_rows(frame, _info(svc, measure)["unit"], "area_name")
+
+
+def breakdown_table(
+    svc: Services, view: ViewFilter, measure: str, dimension: str | None = None
+) -> list[dict[str, str]]:
+    period = latest_or_selected(svc, view, measure, "all")
+    return table_rows(
+        breakdown_frame(svc, view, measure, period, dimension), _info(svc, measure)["unit"], "cohort_label"
+    )

@@ -177,3 +177,12 @@ def table(frame_rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, 
 
 def show_as_table(content: Any, label: str = "Show as a table") -> html.Details:
     return html.Details([html.Summary(label), content], className="show-as-table")
+
+
+def chart_table(rows: Sequence[Mapping[str, Any]], kind: str, caption: str) -> html.Details:
+    """A chart's text alternative: its rows in a table, folded under 'Show as a table'."""
+    from dashboard.views import TABLE_COLUMNS
+
+    if not rows:
+        return show_as_table(html.P("No data for this selection."))
+    return show_as_table(table(rows, TABLE_COLUMNS[kind], caption))

@@ -59,3 +59,9 @@ DATA_GRID = "data-grid"
 DATA_BATCHES = "data-batches"
 DATA_QUALITY = "data-quality"
 DATA_FLAGGED = "data-flagged"
+
+# Presentation mode
+PRESENT = "present-root"  # carries data-next, data-prev and data-exit for assets/present.js
+PRESENT_TITLE = "present-title"
+PRESENT_NAV = "present-nav"
+PRESENT_FULLSCREEN = "present-fullscreen"
