@@ -9,8 +9,8 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.common import current_view
 from dashboard import views
+from layouts import components, ids
 from layouts import drill as drill_layout
-from layouts import ids
 
 
 def render_bars(view_data: dict[str, Any] | None) -> tuple[Any, Any, str]:
@@ -29,6 +29,18 @@ def render_selected(view_data: dict[str, Any] | None) -> tuple[Any, Any]:
     return (
         views.trend_figure_json(svc, view, known, code, cohort=view.cohort),
         views.areas_figure_json(svc, view, known, code, cohort=view.cohort),
+    )
+
+
+def render_tables(view_data: dict[str, Any] | None) -> tuple[Any, Any, Any]:
+    """The drill-down charts' text alternatives, as tables."""
+    svc, view, known = current_view(view_data)
+    code = view.measure or ""
+    cohort = known.cohorts.get(view.cohort, view.cohort)
+    return (
+        components.chart_table(views.breakdown_table(svc, view, code, view.dimension), "breakdown", "Cohorts"),
+        components.chart_table(views.trend_table(svc, view, code, view.cohort), "trend", f"{cohort}: trend"),
+        components.chart_table(views.areas_table(svc, view, known, code, view.cohort), "areas", f"{cohort}: by area"),
     )
 
 
@@ -53,6 +65,12 @@ def register(app: Dash) -> None:
     app.callback(Output(ids.DRILL_TREND, "figure"), Output(ids.DRILL_AREAS, "figure"), Input(ids.VIEW, "data"))(
         render_selected
     )
+    app.callback(
+        Output(ids.DRILL_BARS_TABLE, "children"),
+        Output(ids.DRILL_TREND_TABLE, "children"),
+        Output(ids.DRILL_AREAS_TABLE, "children"),
+        Input(ids.VIEW, "data"),
+    )(render_tables)
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),

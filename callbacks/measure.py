@@ -8,7 +8,7 @@ from dash import Dash, Input, Output, Patch, State
 
 from callbacks.common import current_view
 from dashboard import figures, queries, views
-from layouts import ids
+from layouts import components, ids
 from layouts import measure as measure_layout
 from layouts import theme as theme_layout
 
@@ -55,6 +55,18 @@ def render_details(view_data: dict[str, Any] | None) -> tuple[list[dict[str, Any
     )
 
 
+def render_tables(view_data: dict[str, Any] | None) -> tuple[Any, Any, Any]:
+    """Each chart's text alternative: its rows as a table under 'Show as a table'."""
+    svc, view, known = current_view(view_data)
+    code = view.measure or ""
+    name = known.measures.get(code, code)
+    return (
+        components.chart_table(views.trend_table(svc, view, code), "trend", f"{name}: trend"),
+        components.chart_table(views.breakdown_table(svc, view, code), "breakdown", f"{name}: by cohort"),
+        components.chart_table(views.areas_table(svc, view, known, code), "areas", f"{name}: by area"),
+    )
+
+
 def register(app: Dash) -> None:
     app.callback(Output(ids.MEASURE_TREND, "figure"), Input(ids.VIEW, "data"))(render_trend)
     app.callback(
@@ -74,3 +86,9 @@ def register(app: Dash) -> None:
         Output(ids.MEASURE_META, "children"),
         Input(ids.VIEW, "data"),
     )(render_details)
+    app.callback(
+        Output(ids.MEASURE_TREND_TABLE, "children"),
+        Output(ids.MEASURE_BREAKDOWN_TABLE, "children"),
+        Output(ids.MEASURE_AREAS_TABLE, "children"),
+        Input(ids.VIEW, "data"),
+    )(render_tables)

@@ -65,6 +65,6 @@ def _rug(svc: Services, view: ViewFilter, known: Any) -> Any:
 
 def register(app: Dash) -> None:
     app.callback(Output(ids.OVERVIEW_TILES, "children"), Input(ids.VIEW, "data"))(render_tiles)
-    app.callback(Output(ids.OVERVIEW_RUG, "children"), Input(ids.VIEW, "data"), Input(ids.OVERVIEW_TABS, "active_tab"))(
+    app.callback(Output(ids.OVERVIEW_RUG, "children"), Input(ids.VIEW, "data"), Input(ids.OVERVIEW_TABS, "value"))(
         render_rug
     )

@@ -8,7 +8,7 @@ from dash import Dash, Input, Output
 
 from callbacks.common import current_view
 from dashboard import queries, views
-from layouts import ids
+from layouts import components, ids
 from layouts import theme as theme_layout
 
 
@@ -23,6 +23,10 @@ def render_cards(view_data: dict[str, Any] | None) -> list[Any]:
             areas=views.areas_figure_json(svc, view, known, code),
             summary=views.summary_sentence(svc, view, known, code),
             link=theme_layout.measure_link(code, view, svc.defaults()),
+            tables=(
+                components.chart_table(views.trend_table(svc, view, code), "trend", "Trend"),
+                components.chart_table(views.areas_table(svc, view, known, code), "areas", "By area"),
+            ),
         )
         for code in codes
     ]

@@ -141,12 +141,19 @@ def change_text(delta: float | None, unit: str, polarity: str, previous_period: 
 
 
 def chart_card(
-    title: str, graph: Any, *, body: Sequence[Any] = (), footer: Any = None, card_id: str | None = None
+    title: str,
+    graph: Any,
+    *,
+    body: Sequence[Any] = (),
+    footer: Any = None,
+    card_id: str | None = None,
+    level: int = 2,
 ) -> dbc.Card:
     kwargs: dict[str, Any] = {"id": card_id} if card_id else {}
+    heading = {2: html.H2, 3: html.H3}[level]
     return dbc.Card(
         [
-            dbc.CardHeader(html.H3(title, className="h5 mb-0")),
+            dbc.CardHeader(heading(title, className="h5 mb-0")),
             dbc.CardBody([graph, *body]),
             *([dbc.CardFooter(footer)] if footer is not None else []),
         ],
@@ -186,3 +193,30 @@ def chart_table(rows: Sequence[Mapping[str, Any]], kind: str, caption: str) -> h
     if not rows:
         return show_as_table(html.P("No data for this selection."))
     return show_as_table(table(rows, TABLE_COLUMNS[kind], caption))
+
+
+def view_switch(component_id: str, legend: str, panels: Sequence[tuple[str, str, Any]], value: str) -> html.Div:
+    """Tabs built from native radio buttons: reachable by Tab, arrow keys move, a screen reader names the group.
+
+    The panels show and hide in CSS (assets/app.css, `.view-switcher:has(...)`); `value` is the Input to read."""
+    return html.Div(
+        [
+            html.Fieldset(
+                [
+                    html.Legend(legend, className="visually-hidden"),
+                    dbc.RadioItems(
+                        id=component_id,
+                        options=[{"label": label, "value": key} for key, label, _ in panels],
+                        value=value,
+                        inline=True,
+                        class_name="view-switch",
+                        input_class_name="btn-check",
+                        label_class_name="btn btn-outline-primary",
+                        label_checked_class_name="active",
+                    ),
+                ]
+            ),
+            *[html.Div(content, className="view-panel", **{"data-panel": key}) for key, _, content in panels],
+        ],
+        className="view-switcher",
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import components, ids
@@ -24,9 +23,13 @@ def layout(**query: Any) -> html.Div:
             components.messages(msgs),
             components.filter_bar(view, known, show=("measure", "area", "comparator", "cohort", "period")),
             components.view_store(view),
-            dbc.Tabs(
+            components.view_switch(
+                ids.DATA_TABS,
+                "Show",
                 [
-                    dbc.Tab(
+                    (
+                        "table",
+                        "Table",
                         html.Div(
                             [
                                 html.P(
@@ -36,22 +39,11 @@ def layout(**query: Any) -> html.Div:
                             ],
                             className="pt-3",
                         ),
-                        label="Table",
-                        tab_id="table",
                     ),
-                    dbc.Tab(
-                        dcc.Loading(html.Div(id=ids.DATA_QUALITY, className="pt-3")),
-                        label="Data quality",
-                        tab_id="quality",
-                    ),
-                    dbc.Tab(
-                        dcc.Loading(html.Div(id=ids.DATA_BATCHES, className="pt-3")),
-                        label="Import history",
-                        tab_id="batches",
-                    ),
+                    ("quality", "Data quality", dcc.Loading(html.Div(id=ids.DATA_QUALITY, className="pt-3"))),
+                    ("batches", "Import history", dcc.Loading(html.Div(id=ids.DATA_BATCHES, className="pt-3"))),
                 ],
-                active_tab="table",
-                className="mt-3",
+                "table",
             ),
         ]
     )

@@ -29,13 +29,19 @@ def layout(**query: Any) -> html.Div:
             html.Nav(id=ids.DRILL_CRUMBS, **{"aria-label": "Breadcrumb"}),
             html.H2(id=ids.DRILL_TITLE, className="h4"),
             components.chart_card(
-                "Cohorts (click a bar to drill down)", components.graph(ids.DRILL_BARS, filename="drill-cohorts")
+                "Cohorts (click a bar to drill down)",
+                components.graph(ids.DRILL_BARS, filename="drill-cohorts"),
+                body=[html.Div(id=ids.DRILL_BARS_TABLE)],
+                level=3,
             ),
             dbc.Row(
                 [
                     dbc.Col(
                         components.chart_card(
-                            "Trend of the selected cohort", components.graph(ids.DRILL_TREND, filename="drill-trend")
+                            "Trend of the selected cohort",
+                            components.graph(ids.DRILL_TREND, filename="drill-trend"),
+                            body=[html.Div(id=ids.DRILL_TREND_TABLE)],
+                            level=3,
                         ),
                         lg=6,
                     ),
@@ -43,6 +49,8 @@ def layout(**query: Any) -> html.Div:
                         components.chart_card(
                             "The selected cohort across areas",
                             components.graph(ids.DRILL_AREAS, filename="drill-areas"),
+                            body=[html.Div(id=ids.DRILL_AREAS_TABLE)],
+                            level=3,
                         ),
                         lg=6,
                     ),

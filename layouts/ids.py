@@ -35,6 +35,9 @@ MEASURE_AREAS = "measure-areas"
 MEASURE_GRID = "measure-grid"
 MEASURE_META = "measure-meta"
 MEASURE_SUMMARY = "measure-summary"
+MEASURE_TREND_TABLE = "measure-trend-table"
+MEASURE_BREAKDOWN_TABLE = "measure-breakdown-table"
+MEASURE_AREAS_TABLE = "measure-areas-table"
 
 # Commentary (annotations) on the measure page
 NOTE_PERIOD = "note-period"
@@ -53,12 +56,16 @@ DRILL_TREND = "drill-trend"
 DRILL_AREAS = "drill-areas"
 DRILL_CRUMBS = "drill-breadcrumb"
 DRILL_TITLE = "drill-title"
+DRILL_BARS_TABLE = "drill-bars-table"
+DRILL_TREND_TABLE = "drill-trend-table"
+DRILL_AREAS_TABLE = "drill-areas-table"
 
 # Data page
 DATA_GRID = "data-grid"
 DATA_BATCHES = "data-batches"
 DATA_QUALITY = "data-quality"
 DATA_FLAGGED = "data-flagged"
+DATA_TABS = "data-tabs"
 
 # Presentation mode
 PRESENT = "present-root"  # carries data-next, data-prev and data-exit for assets/present.js

@@ -91,7 +91,7 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
                         components.chart_card(
                             "Trend",
                             components.graph(ids.MEASURE_TREND, filename=f"{code}-trend"),
-                            body=[how_to_read("trend")],
+                            body=[html.Div(id=ids.MEASURE_TREND_TABLE), how_to_read("trend")],
                         ),
                         lg=6,
                     ),
@@ -111,12 +111,15 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
                         components.chart_card(
                             "Inequalities: every cohort beside all people",
                             components.graph(ids.MEASURE_BREAKDOWN, filename=f"{code}-inequalities"),
+                            body=[html.Div(id=ids.MEASURE_BREAKDOWN_TABLE), how_to_read("breakdown")],
                         ),
                         lg=6,
                     ),
                     dbc.Col(
                         components.chart_card(
-                            "Compare areas", components.graph(ids.MEASURE_AREAS, filename=f"{code}-areas")
+                            "Compare areas",
+                            components.graph(ids.MEASURE_AREAS, filename=f"{code}-areas"),
+                            body=[html.Div(id=ids.MEASURE_AREAS_TABLE), how_to_read("areas")],
                         ),
                         lg=6,
                     ),

@@ -30,18 +30,14 @@ def layout(**query: Any) -> html.Div:
             components.messages(msgs),
             components.filter_bar(view, known, show=("area", "comparator", "cohort", "to")),
             components.view_store(view),
-            dbc.Tabs(
+            components.view_switch(
+                ids.OVERVIEW_TABS,
+                "Show",
                 [
-                    dbc.Tab(
-                        dcc.Loading(html.Div(id=ids.OVERVIEW_TILES, className="tiles")), label="Themes", tab_id="tiles"
-                    ),
-                    dbc.Tab(
-                        dcc.Loading(html.Div(id=ids.OVERVIEW_RUG)), label="Tartan rug (measures × areas)", tab_id="rug"
-                    ),
+                    ("tiles", "Themes", dcc.Loading(html.Div(id=ids.OVERVIEW_TILES, className="tiles"))),
+                    ("rug", "Tartan rug (measures × areas)", dcc.Loading(html.Div(id=ids.OVERVIEW_RUG))),
                 ],
-                id=ids.OVERVIEW_TABS,
-                active_tab="tiles",
-                className="mt-3",
+                "tiles",
             ),
         ]
     )
@@ -110,7 +106,7 @@ def measure_block(
         ],
         href=link(f"/measure/{row['measure']}", view, defaults),
         className="tile-measure",
-        **{"aria-label": f"{row['name']}: open the measure page"},
+        title=f"{row['name']}: open the measure page",
     )
 
 
@@ -172,8 +168,12 @@ def rug(
                 continue
             _, icon, word = figures.COMPARISON.get(r.comparison, figures.COMPARISON["not compared"])
             text = f"{formatting.value_with_unit(r.value, r.unit)} {icon} {word}"
-            row.append(html.Td(html.A(text, href=link(f"/measure/{code}", view, defaults, area=a)),
-                               className=f"rug-cell comparison-{r.comparison.replace(' ', '-')}"))
+            row.append(
+                html.Td(
+                    html.A(text, href=link(f"/measure/{code}", view, defaults, area=a)),
+                    className=f"rug-cell comparison-{r.comparison.replace(' ', '-')}",
+                )
+            )
         body.append(html.Tr(row))
     return html.Div(
         html.Table(

@@ -72,7 +72,9 @@ def metadata(info: dict[str, Any]) -> html.Dl:
     return html.Dl(children, className="metadata")
 
 
-def measure_card(info: dict[str, Any], *, trend: Any, areas: Any, summary: str, link: str) -> Any:
+def measure_card(
+    info: dict[str, Any], *, trend: Any, areas: Any, summary: str, link: str, tables: tuple[Any, Any] = (None, None)
+) -> Any:
     import dash_bootstrap_components as dbc
 
     code = info["code"]
@@ -88,11 +90,21 @@ def measure_card(info: dict[str, Any], *, trend: Any, areas: Any, summary: str, 
                 dbc.Row(
                     [
                         dbc.Col(
-                            components.graph({"type": "theme-trend", "code": code}, trend, filename=f"{code}-trend"),
+                            [
+                                components.graph(
+                                    {"type": "theme-trend", "code": code}, trend, filename=f"{code}-trend"
+                                ),
+                                tables[0],
+                            ],
                             lg=6,
                         ),
                         dbc.Col(
-                            components.graph({"type": "theme-areas", "code": code}, areas, filename=f"{code}-areas"),
+                            [
+                                components.graph(
+                                    {"type": "theme-areas", "code": code}, areas, filename=f"{code}-areas"
+                                ),
+                                tables[1],
+                            ],
                             lg=6,
                         ),
                     ]

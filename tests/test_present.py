@@ -132,3 +132,18 @@ def test_chart_tables_for_trend_areas_and_breakdown(app):
     ]
     assert "Pan-Dorset" in [r["label"] for r in views.areas_table(svc, view, known, "REC01")]
     assert {r["label"] for r in views.breakdown_table(svc, view, "REC01", "sex")} >= {"Male", "Female"}
+
+
+def test_measure_and_drill_charts_have_tables(app):
+    from callbacks import drill as drill_cb
+    from callbacks import measure as measure_cb
+    from callbacks import theme as theme_cb
+
+    trend, breakdown, areas = (_text(t) for t in measure_cb.render_tables({"measure": "REC01", "to": "2023-Q4"}))
+    assert "Show as a table" in trend and "2023-Q4" in trend and "22.1%" in trend
+    assert "Female" in breakdown and "Pan-Dorset" in areas
+    bars, cohort_trend, cohort_areas = (
+        _text(t) for t in drill_cb.render_tables({"measure": "REC01", "cohort": "sex=female"})
+    )
+    assert "Male" in bars and "Female: trend" in cohort_trend and "Female: by area" in cohort_areas
+    assert _text(theme_cb.render_cards({"theme": "reconvictions"})).count("Show as a table") >= 2
