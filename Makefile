@@ -60,3 +60,8 @@ loadtest: $(TEST_STAMP)
 
 clean-store:
 	rm -f data/pathways.db data/pathways.db-wal data/pathways.db-shm
+
+## screenshots: the README's pictures (overview, drill-down, presentation) from the app on a fresh demo store
+.PHONY: screenshots
+screenshots: $(TEST_STAMP) browser
+	$(PY) scripts/screenshots.py

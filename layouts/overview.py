@@ -12,7 +12,7 @@ from dash import dcc, html
 from dashboard import figures, formatting
 from dashboard.filters import Known, ViewFilter
 from layouts import components, ids
-from layouts.common import read_view
+from layouts.common import read_view, services
 
 TITLE = "Overview"
 
@@ -26,6 +26,13 @@ def layout(**query: Any) -> html.Div:
                 f"Headline measures for {known.areas.get(view.area, view.area)}, compared with "
                 f"{known.areas.get(view.comparator, view.comparator)}.",
                 className="lead",
+            ),
+            html.P(
+                dcc.Link(
+                    "Present these themes to a meeting",
+                    href=link("/present", view, services().defaults()),
+                    className="btn btn-primary present-start",
+                )
             ),
             components.messages(msgs),
             components.filter_bar(view, known, show=("area", "comparator", "cohort", "to")),

@@ -147,3 +147,11 @@ def test_measure_and_drill_charts_have_tables(app):
     )
     assert "Male" in bars and "Female: trend" in cohort_trend and "Female: by area" in cohort_areas
     assert _text(theme_cb.render_cards({"theme": "reconvictions"})).count("Show as a table") >= 2
+
+
+def test_favicon_and_present_link_on_the_overview(app):
+    from layouts import overview
+
+    index = app.server.test_client().get("/").get_data(as_text=True)
+    assert "/assets/favicon.ico" in index and 'lang="en-GB"' in index
+    assert "/present?area=E06000059" in _text(overview.layout(area="E06000059"))

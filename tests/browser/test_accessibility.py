@@ -90,8 +90,8 @@ def test_keyboard_alone_reaches_skip_link_nav_and_filters(dash_duo, browser_app)
     assert "Overview" in texts and "Data" in texts and "Present" in texts, texts
     assert seen[-1]["tag"] == "SELECT" and "filter" in seen[-1]["id"], seen[-1]
 
-    driver.find_element("css selector", "body").click()
-    driver.execute_script("document.activeElement.blur(); window.scrollTo(0, 0)")
+    dash_duo.wait_for_page(dash_duo.server_url)  # afresh: focus starts at the top again
+    dash_duo.wait_for_element(f"#{ids.OVERVIEW_TILES} .theme-tile", timeout=20)
     ActionChains(driver).send_keys(Keys.TAB).perform()
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     dash_duo.wait_for_element("#main:focus", timeout=5)
