@@ -20,6 +20,4 @@ def current_view(data: dict[str, Any] | None) -> tuple[Services, ViewFilter, Kno
         view = view.replace(
             measure=DEFAULT_MEASURE if DEFAULT_MEASURE in known.measures else next(iter(known.measures))
         )
-    if view.dimension is None:
-        view = view.replace(dimension="sex")
     return svc, view, known

@@ -33,7 +33,7 @@ def _select(
     return dbc.Col(
         [
             dbc.Label(label, html_for=dom_id(filter_id(name)), className="filter-label"),
-            dbc.Select(id=filter_id(name), options=opts, value=value or "", size="sm"),
+            dbc.Select(id=filter_id(name), options=opts, value=value or "", size="sm", placeholder=blank or ""),
         ],
         xs=12,
         sm=6,
