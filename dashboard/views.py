@@ -87,23 +87,29 @@ def latest_or_selected(svc: Services, view: ViewFilter, measure: str, cohort: st
     ) or svc.cached(queries.latest_period, measure=measure)
 
 
+def areas_frame(
+    svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None
+) -> tuple[str | None, pd.DataFrame]:
+    """The period a compare-areas chart shows, and its rows: the catalogue's areas plus the chosen one."""
+    period = latest_or_selected(svc, view, measure, cohort)
+    if period is None:
+        return None, pd.DataFrame()
+    frame = svc.cached(
+        queries.compare_areas,
+        measure=measure,
+        period=period,
+        cohort=cohort or view.cohort,
+        areas=list(known.rug_areas) + ([view.area] if view.area not in known.rug_areas else []),
+        comparator=view.comparator,
+        confidence=view.confidence,
+        suppress_below=svc.settings.suppression_threshold,
+    )
+    return period, frame
+
+
 def areas_figure(svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None) -> go.Figure:
     info = _info(svc, measure)
-    period = latest_or_selected(svc, view, measure, cohort)
-    frame = (
-        pd.DataFrame()
-        if period is None
-        else svc.cached(
-            queries.compare_areas,
-            measure=measure,
-            period=period,
-            cohort=cohort or view.cohort,
-            areas=list(known.rug_areas) + ([view.area] if view.area not in known.rug_areas else []),
-            comparator=view.comparator,
-            confidence=view.confidence,
-            suppress_below=svc.settings.suppression_threshold,
-        )
-    )
+    period, frame = areas_frame(svc, view, known, measure, cohort)
     bench = frame.loc[frame["area"] == view.comparator, "value"] if not frame.empty else pd.Series(dtype=float)
     return figures.areas(
         frame if not frame.empty else _empty_obs(),
@@ -375,20 +381,8 @@ def trend_table(svc: Services, view: ViewFilter, measure: str, cohort: str | Non
 def areas_table(
     svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None
 ) -> list[dict[str, str]]:
-    period = latest_or_selected(svc, view, measure, cohort)
-    if period is None:
-        return []
-    frame = svc.cached(
-        queries.compare_areas,
-        measure=measure,
-        period=period,
-        cohort=cohort or view.cohort,
-        areas=list(known.rug_areas) + ([view.area] if view.area not in known.rug_areas else []),
-        comparator=view.comparator,
-        confidence=view.confidence,
-        suppress_below=svc.settings.suppression_threshold,
-    )
-    return table_rows(frame, _info(svc, measure)["unit"], "area_name")
+    period, frame = areas_frame(svc, view, known, measure, cohort)
+    return [] if period is None else table_rows(frame, _info(svc, measure)["unit"], "area_name")
 
 
 def breakdown_table(
