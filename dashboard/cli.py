@@ -173,3 +173,7 @@ main.add_command(import_command, "import")
 from dashboard.users_cli import users_command  # noqa: E402
 
 main.add_command(users_command, "users")
+
+from dashboard.export_cli import export_command  # noqa: E402
+
+main.add_command(export_command, "export")
