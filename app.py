@@ -7,15 +7,16 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, dcc, html
+from dash import Dash, DiskcacheManager, dcc, html
 from flask_caching import Cache
 
 import callbacks
 from dashboard import queries, store
 from dashboard.config import ROOT, Settings
 from dashboard.service import Services
-from layouts import data, drill, ids, measure, overview, present, theme
+from layouts import data, drill, ids, measure, overview, present, snapshot, theme
 from layouts.common import EXTENSION, services
+from layouts.export import export_bar
 
 BOOTSTRAP = "/assets/vendor/bootstrap/bootstrap.min.css"
 
@@ -28,6 +29,19 @@ def _cache_config(settings: Settings) -> dict[str, Any]:
             "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
         }
     return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_THRESHOLD": 2000}
+
+
+def _background_manager(settings: Settings) -> Any:
+    """Where long exports run: Celery workers through Redis when REDIS_URL is set, else local processes."""
+    if settings.redis_url:
+        from celery import Celery
+        from dash import CeleryManager
+
+        celery_app = Celery("pathways", broker=settings.redis_url, backend=settings.redis_url)
+        return CeleryManager(celery_app)
+    import diskcache
+
+    return DiskcacheManager(diskcache.Cache(settings.jobs_dir))
 
 
 def _register_pages() -> None:
@@ -53,6 +67,16 @@ def _register_pages() -> None:
     dash.register_page(
         "present", path="/present", title="Presentation · Pathways", name="Present", layout=present.layout
     )
+    dash.register_page(
+        "snapshot",
+        path_template="/snapshot/<snapshot_id>",
+        title="Snapshot · Pathways",
+        name="Snapshot",
+        layout=snapshot.layout,
+    )
+    dash.register_page(
+        "snapshots", path="/snapshots", title="Snapshots · Pathways", name="Snapshots", layout=snapshot.listing_layout
+    )
 
 
 def _navbar() -> html.Header:
@@ -70,6 +94,7 @@ def _navbar() -> html.Header:
                             dbc.NavItem(dbc.NavLink("Drill-down", href="/drill")),
                             dbc.NavItem(dbc.NavLink("Data", href="/data")),
                             dbc.NavItem(dbc.NavLink("Present", href="/present")),
+                            dbc.NavItem(dbc.NavLink("Snapshots", href="/snapshots")),
                         ],
                         navbar=True,
                         id=ids.NAV,
@@ -112,7 +137,9 @@ def serve_layout() -> html.Div:
             dcc.Location(id=ids.URL, refresh="callback-nav"),
             _navbar(),
             dbc.Container(
-                [_banner(), html.Main(dash.page_container, id="main", tabIndex=-1)], fluid=True, className="page"
+                [_banner(), export_bar(), html.Main(dash.page_container, id="main", tabIndex=-1)],
+                fluid=True,
+                className="page",
             ),
             html.Footer(
                 dbc.Container(
@@ -138,6 +165,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         suppress_callback_exceptions=True,
         serve_locally=True,
         update_title=None,
+        background_callback_manager=_background_manager(settings),
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
     engine = store.make_engine(settings.database_url)
@@ -164,6 +192,9 @@ def __getattr__(name: str) -> Any:
     """`app:server` for gunicorn, built on first use so importing this module stays cheap."""
     if name == "server":
         return create_app().server
+    if name == "celery_app":  # `celery -A app.celery_app worker` runs the export jobs when REDIS_URL is set
+        manager = create_app()._background_manager
+        return getattr(manager, "handle", None)
     raise AttributeError(name)
 
 

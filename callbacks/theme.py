@@ -23,6 +23,7 @@ def render_cards(view_data: dict[str, Any] | None) -> list[Any]:
             areas=views.areas_figure_json(svc, view, known, code),
             summary=views.summary_sentence(svc, view, known, code),
             link=theme_layout.measure_link(code, view, svc.defaults()),
+            stem=components.chart_filename(view, code),
             tables=(
                 components.chart_table(views.trend_table(svc, view, code), "trend", "Trend"),
                 components.chart_table(views.areas_table(svc, view, known, code), "areas", "By area"),

@@ -34,6 +34,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("confidence", "PATHWAYS_CONFIDENCE", 0.95, "Default confidence level for intervals: 0.95 or 0.998."),
     Setting("default_area", "PATHWAYS_DEFAULT_AREA", "E23000039", "Area shown when the URL names none (pan-Dorset)."),
     Setting("default_comparator", "PATHWAYS_DEFAULT_COMPARATOR", "K04000001", "Comparator when none is chosen."),
+    Setting(
+        "jobs_dir",
+        "PATHWAYS_JOBS_DIR",
+        str(DATA_DIR / "cache" / "jobs"),
+        "Folder for background export jobs (used when REDIS_URL is empty; with Redis, Celery workers run them).",
+    ),
     Setting("host", "PATHWAYS_HOST", "127.0.0.1", "Address the server listens on."),
     Setting("port", "PATHWAYS_PORT", 8050, "Port the server listens on."),
     Setting("debug", "PATHWAYS_DEBUG", False, "Dash debug mode (dev tools, hot reload)."),
@@ -60,6 +66,7 @@ class Settings:
     confidence: float = 0.95
     default_area: str = "E23000039"
     default_comparator: str = "K04000001"
+    jobs_dir: str = str(DATA_DIR / "cache" / "jobs")
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False

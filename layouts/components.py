@@ -164,15 +164,40 @@ def chart_card(
 
 def graph(
     component_id: Any, figure: Any = None, *, filename: str = "pathways-chart", height: int | None = None
-) -> dcc.Loading:
-    """A chart with a modebar that downloads PNG/SVG under a meaningful name."""
+) -> html.Div:
+    """A chart with a modebar that downloads PNG under a meaningful name, and PNG and SVG buttons beneath it
+    (assets/charts.js does the download with plotly.js, in the browser)."""
     config = {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
     style = {"height": f"{height}px"} if height else {}
-    return dcc.Loading(dcc.Graph(id=component_id, figure=figure or {}, config=config, style=style), type="default")
+    buttons = [
+        html.Button(
+            f"Download {fmt.upper()}",
+            type="button",
+            className="btn btn-link btn-sm chart-download",
+            **{"data-format": fmt, "data-filename": filename},
+        )
+        for fmt in ("png", "svg")
+    ]
+    return html.Div(
+        [
+            dcc.Loading(dcc.Graph(id=component_id, figure=figure or {}, config=config, style=style), type="default"),
+            html.Div(buttons, className="chart-downloads"),
+        ],
+        className="chart-frame",
+    )
+
+
+def chart_filename(view: ViewFilter, *parts: str) -> str:
+    """'REC01-trend-E06000059-sex-female-2019-Q1-to-2023-Q4': what, where, who and when, safe as a file name."""
+    words = [*parts, view.area, view.cohort if view.cohort != "all" else ""]
+    if view.period_from or view.period_to:
+        words.append(f"{view.period_from or 'start'}-to-{view.period_to or 'latest'}")
+    text = "-".join(w for w in words if w)
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text)[:120]
 
 
 def table(frame_rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]], caption: str) -> html.Table:

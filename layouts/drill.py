@@ -30,7 +30,9 @@ def layout(**query: Any) -> html.Div:
             html.H2(id=ids.DRILL_TITLE, className="h4"),
             components.chart_card(
                 "Cohorts (click a bar to drill down)",
-                components.graph(ids.DRILL_BARS, filename="drill-cohorts"),
+                components.graph(
+                    ids.DRILL_BARS, filename=components.chart_filename(view, view.measure or "", f"by-{view.dimension}")
+                ),
                 body=[html.Div(id=ids.DRILL_BARS_TABLE)],
                 level=3,
             ),
@@ -39,7 +41,9 @@ def layout(**query: Any) -> html.Div:
                     dbc.Col(
                         components.chart_card(
                             "Trend of the selected cohort",
-                            components.graph(ids.DRILL_TREND, filename="drill-trend"),
+                            components.graph(
+                                ids.DRILL_TREND, filename=components.chart_filename(view, view.measure or "", "trend")
+                            ),
                             body=[html.Div(id=ids.DRILL_TREND_TABLE)],
                             level=3,
                         ),
@@ -48,7 +52,9 @@ def layout(**query: Any) -> html.Div:
                     dbc.Col(
                         components.chart_card(
                             "The selected cohort across areas",
-                            components.graph(ids.DRILL_AREAS, filename="drill-areas"),
+                            components.graph(
+                                ids.DRILL_AREAS, filename=components.chart_filename(view, view.measure or "", "areas")
+                            ),
                             body=[html.Div(id=ids.DRILL_AREAS_TABLE)],
                             level=3,
                         ),

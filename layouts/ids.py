@@ -72,3 +72,27 @@ PRESENT = "present-root"  # carries data-next, data-prev and data-exit for asset
 PRESENT_TITLE = "present-title"
 PRESENT_NAV = "present-nav"
 PRESENT_FULLSCREEN = "present-fullscreen"
+
+# Exports (the bar under the banner on every page)
+EXPORT_BAR = "export-bar"
+EXPORT_PDF = "export-pdf"
+EXPORT_PNG = "export-png"
+EXPORT_CSV = "export-csv"
+EXPORT_XLSX = "export-xlsx"
+EXPORT_PACK = "export-pack"
+EXPORT_SNAPSHOT = "export-snapshot"  # opens the save-snapshot form
+EXPORT_PROGRESS = "export-progress"
+EXPORT_PROGRESS_WRAP = "export-progress-wrap"
+EXPORT_STATUS = "export-status"
+EXPORT_DOWNLOAD = "export-download"
+EXPORT_DATA_DOWNLOAD = "export-data-download"
+EXPORT_META_DOWNLOAD = "export-meta-download"
+SNAPSHOT_FORM = "snapshot-form"
+SNAPSHOT_TITLE = "snapshot-title"
+SNAPSHOT_AUTHOR = "snapshot-author"
+SNAPSHOT_SAVE = "snapshot-save"
+SNAPSHOT_RESULT = "snapshot-result"
+
+# Snapshot pages
+SNAPSHOT_VIEW = "snapshot-view"
+SNAPSHOT_LIST = "snapshot-list"

@@ -90,7 +90,9 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
                     dbc.Col(
                         components.chart_card(
                             "Trend",
-                            components.graph(ids.MEASURE_TREND, filename=f"{code}-trend"),
+                            components.graph(
+                                ids.MEASURE_TREND, filename=components.chart_filename(view, code, "trend")
+                            ),
                             body=[html.Div(id=ids.MEASURE_TREND_TABLE), how_to_read("trend")],
                         ),
                         lg=6,
@@ -98,7 +100,7 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
                     dbc.Col(
                         components.chart_card(
                             "Statistical process control",
-                            components.graph(ids.MEASURE_SPC, filename=f"{code}-spc"),
+                            components.graph(ids.MEASURE_SPC, filename=components.chart_filename(view, code, "spc")),
                             body=[html.Div(id=ids.MEASURE_SPC_NOTES)],
                         ),
                         lg=6,
@@ -110,7 +112,9 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
                     dbc.Col(
                         components.chart_card(
                             "Inequalities: every cohort beside all people",
-                            components.graph(ids.MEASURE_BREAKDOWN, filename=f"{code}-inequalities"),
+                            components.graph(
+                                ids.MEASURE_BREAKDOWN, filename=components.chart_filename(view, code, "inequalities")
+                            ),
                             body=[html.Div(id=ids.MEASURE_BREAKDOWN_TABLE), how_to_read("breakdown")],
                         ),
                         lg=6,
@@ -118,7 +122,9 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
                     dbc.Col(
                         components.chart_card(
                             "Compare areas",
-                            components.graph(ids.MEASURE_AREAS, filename=f"{code}-areas"),
+                            components.graph(
+                                ids.MEASURE_AREAS, filename=components.chart_filename(view, code, "areas")
+                            ),
                             body=[html.Div(id=ids.MEASURE_AREAS_TABLE), how_to_read("areas")],
                         ),
                         lg=6,

@@ -73,11 +73,19 @@ def metadata(info: dict[str, Any]) -> html.Dl:
 
 
 def measure_card(
-    info: dict[str, Any], *, trend: Any, areas: Any, summary: str, link: str, tables: tuple[Any, Any] = (None, None)
+    info: dict[str, Any],
+    *,
+    trend: Any,
+    areas: Any,
+    summary: str,
+    link: str,
+    tables: tuple[Any, Any] = (None, None),
+    stem: str | None = None,
 ) -> Any:
     import dash_bootstrap_components as dbc
 
     code = info["code"]
+    stem = stem or code
     return dbc.Card(
         [
             dbc.CardHeader(
@@ -92,7 +100,7 @@ def measure_card(
                         dbc.Col(
                             [
                                 components.graph(
-                                    {"type": "theme-trend", "code": code}, trend, filename=f"{code}-trend"
+                                    {"type": "theme-trend", "code": code}, trend, filename=f"{stem}-trend"
                                 ),
                                 tables[0],
                             ],
@@ -101,7 +109,7 @@ def measure_card(
                         dbc.Col(
                             [
                                 components.graph(
-                                    {"type": "theme-areas", "code": code}, areas, filename=f"{code}-areas"
+                                    {"type": "theme-areas", "code": code}, areas, filename=f"{stem}-areas"
                                 ),
                                 tables[1],
                             ],

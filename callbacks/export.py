@@ -1,0 +1,148 @@
+"""Export bar callbacks: the view as PDF/PNG and the board pack as background jobs with progress; data downloads;
+saving a snapshot. Each reads the page's address and hands it to dashboard.export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import export, snapshots, store
+from dashboard.config import Settings
+from dashboard.images import ImageError
+from dashboard.service import Services
+from layouts import ids
+from layouts.common import EXTENSION, services
+
+
+def address(pathname: str | None, search: str | None) -> str:
+    return (pathname or "/") + (search or "")
+
+
+def job_services(settings: Settings) -> Services:
+    """Services for a background job: it runs in its own process, outside the web request, so it opens its own
+    connection pool."""
+    return Services(store.make_engine(settings.database_url), settings)
+
+
+def pack_period(svc: Services, url: str) -> tuple[str, str | None, str | None]:
+    """The quarter, area and comparator a board pack from this page is drawn for: the page's 'to' period, or the
+    latest quarter held."""
+    view = export.page_view(svc, url).view if not url.startswith("/snapshot") else svc.defaults()
+    periods = [p for p in svc.known().periods if "-Q" in p]
+    period = view.period_to if view.period_to in periods else (periods[-1] if periods else "")
+    return period, view.area, view.comparator
+
+
+def run_export(
+    svc: Services, trigger: str | None, url: str, set_progress: Callable[[tuple[int, str]], None]
+) -> tuple[Any, Any]:
+    """The download and a status line for the PDF, PNG or board-pack button."""
+
+    def progress(done: int, total: int) -> None:
+        set_progress((int(90 * done / total), f"Drawing chart {done} of {total}"))
+
+    set_progress((5, "Gathering the figures"))
+    try:
+        if trigger == ids.EXPORT_PACK:
+            period, area, comparator = pack_period(svc, url)
+            name, content = export.export_pack(svc, period=period, area=area, comparator=comparator, progress=progress)
+        else:
+            fmt = "png" if trigger == ids.EXPORT_PNG else "pdf"
+            name, content = export.export_view(svc, url, fmt, progress=progress)
+    except (export.ExportError, ImageError) as exc:
+        return no_update, html.Span(f"The export could not be made: {exc}", className="text-danger")
+    set_progress((100, "Done"))
+    return dcc.send_bytes(content, name), f"Downloaded {name} ({len(content) / 1e6:.1f} MB)."
+
+
+def data_download(svc: Services, trigger: str | None, url: str) -> tuple[Any, Any, Any]:
+    fmt = "xlsx" if trigger == ids.EXPORT_XLSX else "csv"
+    try:
+        name, content = export.export_table(svc, url, fmt)
+        meta = export.export_table_metadata(svc, url) if fmt == "csv" else None
+    except export.ExportError as exc:
+        return no_update, no_update, html.Span(f"The download could not be made: {exc}", className="text-danger")
+    side = dcc.send_bytes(meta, name[:-4] + "-metadata.csv") if meta is not None else no_update
+    return dcc.send_bytes(content, name), side, f"Downloaded {name}."
+
+
+def save_snapshot(svc: Services, url: str, title: str | None, author: str | None) -> Any:
+    try:
+        page = export.page_view(svc, url)
+        doc = export.document_for(svc, url)
+        snap = snapshots.save(
+            svc.engine, document=doc, filters=page.view.to_query(svc.defaults()), title=title or "", author=author or ""
+        )
+    except (export.ExportError, snapshots.SnapshotError) as exc:
+        return html.Span(f"The snapshot was not saved: {exc}", className="text-danger")
+    link = f"/snapshot/{snap.id}"
+    return html.Span(["Saved. Its permanent link: ", html.A(link, href=link, id="snapshot-link")])
+
+
+def register(app: Dash) -> None:
+    settings: Settings = app.server.extensions[EXTENSION].settings  # the job process has no request to ask
+
+    @app.callback(
+        Output(ids.EXPORT_DOWNLOAD, "data"),
+        Output(ids.EXPORT_STATUS, "children"),
+        Input(ids.EXPORT_PDF, "n_clicks"),
+        Input(ids.EXPORT_PNG, "n_clicks"),
+        Input(ids.EXPORT_PACK, "n_clicks"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        background=True,
+        running=[
+            (Output(ids.EXPORT_PDF, "disabled"), True, False),
+            (Output(ids.EXPORT_PNG, "disabled"), True, False),
+            (Output(ids.EXPORT_PACK, "disabled"), True, False),
+            (Output(ids.EXPORT_PROGRESS_WRAP, "style"), {"display": "block"}, {"display": "none"}),
+        ],
+        progress=[Output(ids.EXPORT_PROGRESS, "value"), Output(ids.EXPORT_PROGRESS, "label")],
+        prevent_initial_call=True,
+    )
+    def export_view(set_progress, _pdf, _png, _pack, pathname, search):  # type: ignore[no-untyped-def]
+        svc = job_services(settings)
+        try:
+            return run_export(svc, ctx.triggered_id, address(pathname, search), set_progress)
+        finally:
+            svc.engine.dispose()
+
+    @app.callback(
+        Output(ids.EXPORT_DATA_DOWNLOAD, "data"),
+        Output(ids.EXPORT_META_DOWNLOAD, "data"),
+        Output(ids.EXPORT_STATUS, "children", allow_duplicate=True),
+        Input(ids.EXPORT_CSV, "n_clicks"),
+        Input(ids.EXPORT_XLSX, "n_clicks"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def download_data(_csv: int, _xlsx: int, pathname: str | None, search: str | None) -> tuple[Any, Any, Any]:
+        return data_download(services(), ctx.triggered_id, address(pathname, search))
+
+    @app.callback(
+        Output(ids.SNAPSHOT_FORM, "is_open"),
+        Input(ids.EXPORT_SNAPSHOT, "n_clicks"),
+        State(ids.SNAPSHOT_FORM, "is_open"),
+        prevent_initial_call=True,
+    )
+    def toggle_form(_clicks: int, is_open: bool | None) -> bool:
+        return not is_open
+
+    @app.callback(
+        Output(ids.SNAPSHOT_RESULT, "children"),
+        Input(ids.SNAPSHOT_SAVE, "n_clicks"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        State(ids.SNAPSHOT_TITLE, "value"),
+        State(ids.SNAPSHOT_AUTHOR, "value"),
+        prevent_initial_call=True,
+    )
+    def save(_clicks: int, pathname: str | None, search: str | None, title: Any, author: Any) -> Any:
+        return save_snapshot(services(), address(pathname, search), _text(title), _text(author))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
