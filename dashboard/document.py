@@ -6,8 +6,11 @@ snapshot keeps and what the page showed are built by the same code from the same
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from plotly.io.json import to_json_plotly
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,10 @@ class Chart:
     figure: dict[str, Any]  # plotly figure JSON, with its own title and footnote
     name: str  # file-friendly, e.g. REC01-trend
     kind: str = "chart"
+
+    def __post_init__(self) -> None:
+        # plain JSON types only (plotly figures hold numpy arrays), so a document can be stored and compared
+        object.__setattr__(self, "figure", json.loads(to_json_plotly(self.figure)))
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def save(engine: Engine, *, document: Document, filters: dict[str, str], title: 
                 author=author,
                 created_at=now,
                 data_version=version,
-                payload=json.dumps(document.to_dict(), separators=(",", ":"), default=str),
+                payload=json.dumps(document.to_dict(), separators=(",", ":")),
             )
         )
     return Snapshot(snapshot_id, title, document.path, filters, author, now, version, document)
