@@ -47,10 +47,14 @@ format: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(PY) scripts/bench.py
 
-## serve-prod: gunicorn with several workers against DATABASE_URL (PostgreSQL) and REDIS_URL
+## serve-prod: gunicorn with several workers against DATABASE_URL (PostgreSQL) and REDIS_URL; with REDIS_URL set,
+## a Celery worker runs the exports (PDF, PNG, board packs) beside it
 WORKERS ?= 4
 serve-prod: $(RUN_STAMP)
 	$(PY) -m dashboard init
+	@if [ -n "$$REDIS_URL" ]; then \
+		$(VENV)/bin/celery -A app.celery_app worker --concurrency 2 --loglevel WARNING & \
+	fi; \
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --timeout 120 app:server
 
 ## loadtest: 50 simulated users for 60 s against a running server on http://$(HOST):$(PORT) (127.0.0.1 only)

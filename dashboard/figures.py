@@ -301,12 +301,12 @@ def _empty(fig: go.Figure, message: str) -> go.Figure:
 
 
 def footnote(*, source: str, area: str, cohort: str, period: str, data_as_at: str | None, demo: bool) -> str:
-    parts = [f"Source: {source}", area, cohort, period]
-    if data_as_at:
-        parts.append(f"data as at {data_as_at[:10]}")
+    """Two lines under the chart: where the figures come from and what they cover; how fresh, and whether demo."""
+    what = " · ".join(p for p in (f"Source: {source}", area, cohort, period) if p)
+    when = [f"Data as at {data_as_at[:10]}"] if data_as_at else []
     if demo:
-        parts.append("DEMO DATA — synthetic, not real returns")
-    return " · ".join(p for p in parts if p)
+        when.append("DEMO DATA — synthetic, not real returns")
+    return what + ("<br>" + " · ".join(when) if when else "")
 
 
 SPC_COLOURS = {"improvement": "#0072B2", "concern": "#E69F00", "neutral": "#CC79A7", "common_cause": "#7f7f7f"}

@@ -208,3 +208,18 @@ def test_rug_waits_until_its_tab_is_opened(app):
     from dash import no_update
 
     assert overview_cb.render_rug({}, "tiles") is no_update
+
+
+def test_every_chart_downloads_png_and_svg_under_a_name_that_carries_the_filters(app):
+    page = _text(measure.layout(code="REC01", area="E06000059", cohort="sex=female", **{"from": "2023-Q2"}))
+    name = "REC01-trend-E06000059-sex-female-2023-Q2-to-latest"
+    assert f'"filename": "{name}"' in page  # the modebar's camera
+    assert f'"data-filename": "{name}"' in page and '"data-format": "svg"' in page  # the buttons under the chart
+
+
+def test_every_figure_has_a_title_and_a_footnote_with_source_area_cohort_period_and_data_date(app):
+    fig = go.Figure(measure_cb.render_areas({"measure": "REC01", "cohort": "sex=male"}))
+    assert fig.layout.title.text.startswith("Adult reoffending by area")
+    note = next(a.text for a in fig.layout.annotations if a.text.startswith("Source:"))
+    for part in ("Source: Ministry of Justice", "Male", "2024-Q4", "Data as at "):
+        assert part in note
