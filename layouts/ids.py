@@ -6,6 +6,8 @@ BANNER = "demo-banner"
 MESSAGES = "url-messages"
 NAV = "main-nav"
 DATA_AS_AT = "data-as-at"
+NAV_USER = "nav-user"
+NAV_SIGN_OUT = "nav-sign-out"
 
 # Filter bar (shared by every page)
 F_AREA = "filter-area"
@@ -72,3 +74,13 @@ PRESENT = "present-root"  # carries data-next, data-prev and data-exit for asset
 PRESENT_TITLE = "present-title"
 PRESENT_NAV = "present-nav"
 PRESENT_FULLSCREEN = "present-fullscreen"
+
+# Upload (admins)
+UPLOAD_FILE = "upload-file"
+UPLOAD_PARTIAL = "upload-partial"
+UPLOAD_REPORT = "upload-report"
+UPLOAD_LOAD = "upload-load"
+UPLOAD_RESULT = "upload-result"
+
+# Audit log (admins)
+AUDIT_TABLE = "audit-table"
