@@ -61,7 +61,9 @@ def install(app: Dash, settings: Settings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_minutes),
     )
-    if not settings.auth:
+    if not settings.auth:  # nobody signs in or out: both go to the overview
+        server.add_url_rule("/login", "login", lambda: redirect("/"), methods=["GET", "POST"])
+        server.add_url_rule("/logout", "logout", lambda: redirect("/"), methods=["GET", "POST"])
         return
     manager = LoginManager()
     manager.init_app(server)
