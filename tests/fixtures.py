@@ -103,7 +103,12 @@ def load_restricted_observations(conn: Connection) -> int:
     return n
 
 
-def restricted_leaks(text: str) -> list[str]:
-    """Every trace of the restricted measure found in `text` (its code, names, denominator or numerators)."""
-    needles = [RESTRICTED, *RESTRICTED_NAMES, str(RESTRICTED_DENOMINATOR), *map(str, RESTRICTED_NUMERATORS)]
+def restricted_leaks(text: str, *, echo_code: bool = False) -> list[str]:
+    """Every trace of the restricted measure found in `text` (its code, names, denominator, numerators or values
+    as the dashboard words them, e.g. 61.7%).
+
+    With `echo_code`, the code may appear: a page that was asked for it by URL repeats the URL it was given."""
+    needles = [*RESTRICTED_NAMES, str(RESTRICTED_DENOMINATOR), *map(str, RESTRICTED_NUMERATORS)]
+    needles += sorted({f"{100 * n / RESTRICTED_DENOMINATOR:.1f}%" for n in RESTRICTED_NUMERATORS})
+    needles += [] if echo_code else [RESTRICTED]
     return [needle for needle in needles if needle in text]
