@@ -25,7 +25,8 @@ from layouts.common import services
 
 log = logging.getLogger("pathways")
 
-OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/login", "/logout", "/favicon.ico", "/_favicon.ico")
+OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")  # static files: no data in them
+OPEN_PATHS = frozenset({"/login", "/logout", "/favicon.ico", "/_favicon.ico"})
 SIGNED_IN_AT = "signed_in_at"
 
 
@@ -87,7 +88,7 @@ def _expired() -> bool:
 def _gate() -> Any:
     """Let open paths and signed-in users through; refuse or redirect everyone else."""
     path = request.path
-    if path.startswith(OPEN_PREFIXES):
+    if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
         return None
     expired = current_user.is_authenticated and _expired()
     if expired:

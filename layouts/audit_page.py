@@ -17,7 +17,7 @@ COLUMNS = [("at", "When (UTC)"), ("username", "Who"), ("action", "What"), ("deta
 
 def layout(**_query: Any) -> html.Div:
     if not access.is_admin(current_role()):
-        return refused("see the audit log")
+        return refused("Audit log", "see the audit log")
     entries = audit.recent(services().engine, limit=LIMIT)
     rows = [{**r, "at": str(r["at"])[:19]} for r in entries.to_dict("records")]
     return html.Div(

@@ -24,10 +24,11 @@ def request_limit(settings: Settings) -> int:
     return settings.upload_max_mb * 1024 * 1024 * 8 // 3 + 1024 * 1024
 
 
-def refused(what: str = "upload returns") -> html.Div:
+def refused(title: str = TITLE, what: str = "upload returns") -> html.Div:
+    """An admin page as anyone else sees it: its title and why there is nothing under it."""
     return html.Div(
         [
-            html.H1(TITLE if "upload" in what else "Audit log", className="page-title"),
+            html.H1(title, className="page-title"),
             dbc.Alert(
                 f"You need the admin role to {what}. Ask your data officer.", color="warning", id="access-refused"
             ),

@@ -76,7 +76,9 @@ def test_safe_next(target, expected):
     assert auth.safe_next(target) == expected
 
 
-@pytest.mark.parametrize("path", ["/", "/measure/REC01?area=E06000059", "/data", "/upload", "/audit", "/present"])
+@pytest.mark.parametrize(
+    "path", ["/", "/measure/REC01?area=E06000059", "/data", "/upload", "/audit", "/present", "/login-not", "/assets"]
+)
 def test_anonymous_pages_redirect_to_sign_in_with_next(client, path):
     response = client.get(path)
     assert response.status_code == 302
