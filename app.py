@@ -11,11 +11,12 @@ from dash import Dash, DiskcacheManager, dcc, html
 from flask_caching import Cache
 
 import callbacks
-from dashboard import queries, store
+from callbacks import auth
+from dashboard import access, queries, store
 from dashboard.config import ROOT, Settings
 from dashboard.service import Services
-from layouts import data, drill, ids, measure, overview, present, snapshot, theme
-from layouts.common import EXTENSION, services
+from layouts import audit_page, data, drill, ids, measure, overview, present, snapshot, theme, upload
+from layouts.common import EXTENSION, current_role, current_username, role_reader, services
 from layouts.export import export_bar
 
 BOOTSTRAP = "/assets/vendor/bootstrap/bootstrap.min.css"
@@ -77,6 +78,34 @@ def _register_pages() -> None:
     dash.register_page(
         "snapshots", path="/snapshots", title="Snapshots · Pathways", name="Snapshots", layout=snapshot.listing_layout
     )
+    dash.register_page(
+        "upload", path="/upload", title="Upload a return · Pathways", name="Upload", layout=upload.layout
+    )
+    dash.register_page("audit", path="/audit", title="Audit log · Pathways", name="Audit", layout=audit_page.layout)
+
+
+def _admin_links() -> list[Any]:
+    if not access.is_admin(current_role()):
+        return []
+    return [dbc.NavItem(dbc.NavLink("Upload", href="/upload")), dbc.NavItem(dbc.NavLink("Audit log", href="/audit"))]
+
+
+def _who() -> html.Div:
+    """Who is signed in, and the way out (or in)."""
+    settings = services().settings
+    if not settings.auth:
+        return html.Div("Sign-in off (local demo)", id=ids.NAV_USER, className="nav-user")
+    name = current_username()
+    if not name:
+        return html.Div(html.A("Sign in", href="/login", className="nav-link"), id=ids.NAV_USER, className="nav-user")
+    return html.Div(
+        [
+            html.Span(f"Signed in as {name} ({current_role()})", className="navbar-text me-3"),
+            html.A("Sign out", href="/logout", id=ids.NAV_SIGN_OUT, className="nav-link d-inline"),
+        ],
+        id=ids.NAV_USER,
+        className="nav-user d-flex align-items-center",
+    )
 
 
 def _navbar() -> html.Header:
@@ -95,10 +124,12 @@ def _navbar() -> html.Header:
                             dbc.NavItem(dbc.NavLink("Data", href="/data")),
                             dbc.NavItem(dbc.NavLink("Present", href="/present")),
                             dbc.NavItem(dbc.NavLink("Snapshots", href="/snapshots")),
+                            *_admin_links(),
                         ],
                         navbar=True,
                         id=ids.NAV,
                     ),
+                    _who(),
                 ],
                 fluid=True,
             ),
@@ -170,7 +201,11 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
     engine = store.make_engine(settings.database_url)
     cache = Cache(app.server, config=_cache_config(settings))
-    app.server.extensions[EXTENSION] = Services(engine=engine, settings=settings, cache=cache)
+    app.server.extensions[EXTENSION] = Services(
+        engine=engine, settings=settings, cache=cache, current_role=role_reader(settings)
+    )
+    auth.install(app, settings)
+    app.server.config["MAX_CONTENT_LENGTH"] = upload.request_limit(settings)
     _register_pages()
     app.layout = serve_layout
     callbacks.register_all(app)
@@ -185,6 +220,12 @@ def main() -> None:
     args = parser.parse_args()
     app = create_app(settings)
     print(f"Pathways is serving on http://{args.host}:{args.port}")
+    if not settings.auth:
+        print(
+            "Sign-in is OFF (PATHWAYS_AUTH=off): anyone who can reach this address has every role's rights. "
+            "For a local demo only.\nTo turn sign-in on: add a user with "
+            "`python -m dashboard users add NAME --role admin`, then serve with PATHWAYS_AUTH=on."
+        )
     app.run(host=args.host, port=args.port, debug=settings.debug)
 
 

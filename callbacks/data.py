@@ -7,9 +7,10 @@ from typing import Any
 from dash import Dash, Input, Output
 
 from callbacks.common import current_view
-from dashboard import quality, views
+from dashboard import access, quality, views
 from layouts import data as data_layout
 from layouts import ids
+from layouts.common import current_role
 
 
 def render_grid(view_data: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -19,14 +20,17 @@ def render_grid(view_data: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 def render_quality(view_data: dict[str, Any] | None) -> Any:
     svc, _, known = current_view(view_data)
-    stale = svc.cached(quality.stale_returns, areas=list(known.rug_areas))
-    flagged = svc.cached(quality.flagged_values)
+    measures = list(known.measures)
+    stale = svc.cached(quality.stale_returns, areas=list(known.rug_areas), measures=measures)
+    flagged = svc.cached(quality.flagged_values, measures=measures)
     return data_layout.quality(stale, flagged)
 
 
 def render_batches(view_data: dict[str, Any] | None) -> Any:
+    """Import history; the reports quote rows of any measure, so only roles that see every measure get them."""
     svc, _, _ = current_view(view_data)
-    return data_layout.batches(svc.cached(quality.import_history))
+    reports = access.sees_restricted(current_role())
+    return data_layout.batches(svc.cached(quality.import_history), reports=reports)
 
 
 def register(app: Dash) -> None:

@@ -7,23 +7,47 @@ from collections.abc import Callable
 from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from dashboard import export, snapshots, store
+from dashboard import audit, export, snapshots, store
 from dashboard.config import Settings
 from dashboard.images import ImageError
 from dashboard.service import Services
 from layouts import ids
-from layouts.common import EXTENSION, services
+from layouts.common import EXTENSION, current_role, current_username, services
+
+EXPIRED = "That export request could not be checked (it is over 10 minutes old, or the server restarted): try again."
 
 
 def address(pathname: str | None, search: str | None) -> str:
     return (pathname or "/") + (search or "")
 
 
-def job_services(settings: Settings) -> Services:
+def job_services(settings: Settings, role: str | None) -> Services:
     """Services for a background job: it runs in its own process, outside the web request, so it opens its own
-    connection pool."""
-    return Services(store.make_engine(settings.database_url), settings)
+    connection pool and sees what the role that asked may see."""
+    return Services(store.make_engine(settings.database_url), settings, current_role=lambda: role)
+
+
+TICKET_SALT, TICKET_MAX_AGE = "pathways-export", 600
+
+
+def ticket(secret: str, *, url: str, what: str, role: str | None, user: str) -> str:
+    """A signed note of who asked for which export: the background job trusts the role in it, nothing the
+    browser could change."""
+    return URLSafeTimedSerializer(secret, salt=TICKET_SALT).dumps(
+        {"url": url, "what": what, "role": role, "user": user}
+    )
+
+
+def read_ticket(secret: str, token: object) -> dict[str, Any] | None:
+    if not isinstance(token, str) or len(token) > 4000:
+        return None
+    try:
+        data = URLSafeTimedSerializer(secret, salt=TICKET_SALT).loads(token, max_age=TICKET_MAX_AGE)
+    except BadSignature:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def pack_period(svc: Services, url: str) -> tuple[str, str | None, str | None]:
@@ -35,9 +59,7 @@ def pack_period(svc: Services, url: str) -> tuple[str, str | None, str | None]:
     return period, view.area, view.comparator
 
 
-def run_export(
-    svc: Services, trigger: str | None, url: str, set_progress: Callable[[tuple[int, str]], None]
-) -> tuple[Any, Any]:
+def run_export(svc: Services, what: str, url: str, set_progress: Callable[[tuple[int, str]], None]) -> tuple[Any, Any]:
     """The download and a status line for the PDF, PNG or board-pack button."""
 
     def progress(done: int, total: int) -> None:
@@ -45,12 +67,11 @@ def run_export(
 
     set_progress((5, "Gathering the figures"))
     try:
-        if trigger == ids.EXPORT_PACK:
+        if what == "pack":
             period, area, comparator = pack_period(svc, url)
             name, content = export.export_pack(svc, period=period, area=area, comparator=comparator, progress=progress)
         else:
-            fmt = "png" if trigger == ids.EXPORT_PNG else "pdf"
-            name, content = export.export_view(svc, url, fmt, progress=progress)
+            name, content = export.export_view(svc, url, what, progress=progress)
     except (export.ExportError, ImageError) as exc:
         return no_update, html.Span(f"The export could not be made: {exc}", className="text-danger")
     set_progress((100, "Done"))
@@ -85,13 +106,24 @@ def register(app: Dash) -> None:
     settings: Settings = app.server.extensions[EXTENSION].settings  # the job process has no request to ask
 
     @app.callback(
-        Output(ids.EXPORT_DOWNLOAD, "data"),
-        Output(ids.EXPORT_STATUS, "children"),
+        Output(ids.EXPORT_TICKET, "data"),
         Input(ids.EXPORT_PDF, "n_clicks"),
         Input(ids.EXPORT_PNG, "n_clicks"),
         Input(ids.EXPORT_PACK, "n_clicks"),
         State(ids.URL, "pathname"),
         State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def ask_for_export(_pdf: int, _png: int, _pack: int, pathname: str | None, search: str | None) -> str:
+        what = {ids.EXPORT_PNG: "png", ids.EXPORT_PACK: "pack"}.get(str(ctx.triggered_id), "pdf")
+        url = address(pathname, search)
+        audit.record(services().engine, username=current_username(), action="export", detail=f"{what} {url}"[:500])
+        return ticket(app.server.secret_key, url=url, what=what, role=current_role(), user=current_username())
+
+    @app.callback(
+        Output(ids.EXPORT_DOWNLOAD, "data"),
+        Output(ids.EXPORT_STATUS, "children"),
+        Input(ids.EXPORT_TICKET, "data"),
         background=True,
         running=[
             (Output(ids.EXPORT_PDF, "disabled"), True, False),
@@ -102,10 +134,13 @@ def register(app: Dash) -> None:
         progress=[Output(ids.EXPORT_PROGRESS, "value"), Output(ids.EXPORT_PROGRESS, "label")],
         prevent_initial_call=True,
     )
-    def export_view(set_progress, _pdf, _png, _pack, pathname, search):  # type: ignore[no-untyped-def]
-        svc = job_services(settings)
+    def export_view(set_progress, token):  # type: ignore[no-untyped-def]
+        job = read_ticket(app.server.secret_key, token)
+        if job is None:
+            return no_update, html.Span(EXPIRED, className="text-danger")
+        svc = job_services(settings, job.get("role"))
         try:
-            return run_export(svc, ctx.triggered_id, address(pathname, search), set_progress)
+            return run_export(svc, str(job.get("what")), str(job.get("url")), set_progress)
         finally:
             svc.engine.dispose()
 
@@ -120,7 +155,10 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def download_data(_csv: int, _xlsx: int, pathname: str | None, search: str | None) -> tuple[Any, Any, Any]:
-        return data_download(services(), ctx.triggered_id, address(pathname, search))
+        url = address(pathname, search)
+        fmt = "xlsx" if ctx.triggered_id == ids.EXPORT_XLSX else "csv"
+        audit.record(services().engine, username=current_username(), action="export", detail=f"{fmt} {url}"[:500])
+        return data_download(services(), ctx.triggered_id, url)
 
     @app.callback(
         Output(ids.SNAPSHOT_FORM, "is_open"),
@@ -141,7 +179,9 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def save(_clicks: int, pathname: str | None, search: str | None, title: Any, author: Any) -> Any:
-        return save_snapshot(services(), address(pathname, search), _text(title), _text(author))
+        url = address(pathname, search)
+        audit.record(services().engine, username=current_username(), action="snapshot", detail=url[:500])
+        return save_snapshot(services(), url, _text(title), _text(author) or current_username())
 
 
 def _text(value: Any) -> str | None:

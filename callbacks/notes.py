@@ -7,9 +7,12 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.common import current_view
-from dashboard import commentary, queries
+from dashboard import access, audit, commentary, queries
 from layouts import ids
 from layouts import measure as measure_layout
+from layouts.common import current_role, current_username
+
+REFUSED = "You need the analyst or admin role to change commentary."
 
 
 def render_notes(view_data: dict[str, Any] | None, _refresh: Any = None) -> Any:
@@ -19,25 +22,35 @@ def render_notes(view_data: dict[str, Any] | None, _refresh: Any = None) -> Any:
 
 def save_note(view_data: dict[str, Any] | None, period: Any, text: Any, note_id: Any, refresh: Any) -> tuple[Any, ...]:
     """Add a note, or update the one being edited. Returns feedback, refresh counter, cleared text and id."""
+    if not access.can_annotate(current_role()):
+        return measure_layout.feedback(REFUSED, ok=False), no_update, no_update, no_update
     svc, view, _ = current_view(view_data)
+    code, who = view.measure or "", current_username()
     try:
         if isinstance(note_id, int):
-            commentary.edit(svc.engine, annotation_id=note_id, measure=view.measure or "", period=period, text=text)
-            message = "Note updated."
+            commentary.edit(svc.engine, annotation_id=note_id, measure=code, period=period, text=text, author=who)
+            message, action = "Note updated.", audit.NOTE_EDIT
         else:
-            commentary.add(svc.engine, measure=view.measure or "", period=period, text=text)
-            message = "Note saved; it now shows on every chart of this measure."
+            commentary.add(svc.engine, measure=code, period=period, text=text, author=who)
+            message, action = "Note saved; it now shows on every chart of this measure.", audit.NOTE_ADD
     except commentary.AnnotationError as exc:
         return measure_layout.feedback(str(exc), ok=False), no_update, no_update, no_update
+    detail = f"{code} {period}" + (f" (note {note_id})" if isinstance(note_id, int) else "") + f": {str(text).strip()}"
+    audit.record(svc.engine, username=who, action=action, detail=detail)
     return measure_layout.feedback(message, ok=True), (refresh or 0) + 1, "", None
 
 
 def delete_note(view_data: dict[str, Any] | None, note_id: Any, refresh: Any) -> tuple[Any, Any]:
+    if not access.can_annotate(current_role()):
+        return measure_layout.feedback(REFUSED, ok=False), no_update
     svc, view, _ = current_view(view_data)
     try:
         commentary.remove(svc.engine, annotation_id=int(note_id), measure=view.measure or "")
     except (commentary.AnnotationError, TypeError, ValueError):
         return measure_layout.feedback("That note could not be deleted; it may already be gone.", ok=False), no_update
+    audit.record(
+        svc.engine, username=current_username(), action=audit.NOTE_DELETE, detail=f"{view.measure} note {note_id}"
+    )
     return measure_layout.feedback("Note deleted.", ok=True), (refresh or 0) + 1
 
 

@@ -36,6 +36,7 @@ def _tiles(svc: Services, view: ViewFilter, known: Any) -> list[Any]:
         period_to=view.period_to,
         confidence=view.confidence,
         suppress_below=svc.settings.suppression_threshold,
+        measures=list(known.measures),
     )
     return overview_layout.tiles(frame, view=view, defaults=svc.defaults(), known=known)
 
@@ -57,6 +58,7 @@ def _rug(svc: Services, view: ViewFilter, known: Any) -> Any:
         period_to=view.period_to,
         confidence=view.confidence,
         suppress_below=svc.settings.suppression_threshold,
+        measures=list(known.measures),
     )
     return overview_layout.rug(
         frame, view=view, defaults=svc.defaults(), known=known, measure_names=dict(known.measures)

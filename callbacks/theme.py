@@ -15,7 +15,8 @@ from layouts import theme as theme_layout
 def render_cards(view_data: dict[str, Any] | None) -> list[Any]:
     svc, view, known = current_view(view_data)
     measures = svc.cached(queries.catalogue_frame, table="measures")
-    codes = measures.loc[measures["theme"] == (view.theme or next(iter(known.themes))), "code"].tolist()
+    in_theme = measures.loc[measures["theme"] == (view.theme or next(iter(known.themes))), "code"]
+    codes = [code for code in in_theme if code in known.measures]  # only the measures this user may see
     return [
         theme_layout.measure_card(
             svc.cached(queries.measure_info, measure=code),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +43,39 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "PATHWAYS_HOST", "127.0.0.1", "Address the server listens on."),
     Setting("port", "PATHWAYS_PORT", 8050, "Port the server listens on."),
     Setting("debug", "PATHWAYS_DEBUG", False, "Dash debug mode (dev tools, hot reload)."),
+    Setting(
+        "auth",
+        "PATHWAYS_AUTH",
+        True,
+        "Sign-in required (on). `off` lets anyone in with every role's rights: for a local demo only.",
+    ),
+    Setting(
+        "public",
+        "PATHWAYS_PUBLIC",
+        False,
+        "With sign-in on, let anonymous visitors browse the published measures (small numbers withheld).",
+    ),
+    Setting(
+        "secret_key",
+        "PATHWAYS_SECRET_KEY",
+        "",
+        "Key that signs session cookies; empty makes a random one per process (sessions then end on restart).",
+    ),
+    Setting("session_minutes", "PATHWAYS_SESSION_MINUTES", 480, "Minutes a sign-in lasts before it must be renewed."),
+    Setting("upload_max_mb", "PATHWAYS_UPLOAD_MAX_MB", 20, "Largest return file the upload page accepts, in MB."),
 )
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
 def _coerce(raw: str, default: Any) -> Any:
     """Turn an environment string into the type of the setting's default."""
     if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
+        word = raw.strip().lower()
+        if word not in _TRUE | _FALSE:
+            raise ValueError(f"{raw!r} is not on or off")
+        return word in _TRUE
     if isinstance(default, int):
         return int(raw)
     if isinstance(default, float):
@@ -70,6 +96,11 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
+    auth: bool = True
+    public: bool = False
+    secret_key: str = field(default="", repr=False)
+    session_minutes: int = 480
+    upload_max_mb: int = 20
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -60,6 +60,7 @@ class Document:
     demo: bool = False
     path: str = "/"  # the dashboard address it shows
     kind: str = "view"  # view | pack
+    measures: list[str] = field(default_factory=list)  # the codes it shows: who may see it depends on them
 
     def charts(self) -> list[Chart]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Chart)]

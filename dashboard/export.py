@@ -36,7 +36,7 @@ def document_for(svc: Services, url: str) -> Document:
     match = _SNAPSHOT_PATH.match(urlsplit(url.strip()).path)
     if match:
         try:
-            return snapshots.get(svc.engine, match.group(1)).document
+            return snapshots.get(svc.engine, match.group(1), visible=svc.known().measures).document
         except snapshots.SnapshotError as exc:
             raise ExportError(str(exc)) from exc
     return build(svc, page_view(svc, url), svc.known())

@@ -24,6 +24,7 @@ class Known:
     themes: Mapping[str, str]
     dimensions: Mapping[str, str] = field(default_factory=dict)
     rug_areas: tuple[str, ...] = ()  # the catalogue's own areas (a national-scale store has hundreds more)
+    published: Mapping[str, bool] = field(default_factory=dict)  # measure code -> published (else restricted)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from dashboard import store
+from dashboard import audit, store
 from dashboard.config import Settings
 from dashboard.importer import import_file
 from dashboard.mapping import Mapping, MappingError, load_mapping
@@ -62,6 +62,8 @@ def import_command(
         for path in files:
             report = import_file(engine, path, partial=partial, dry_run=dry_run, imported_by=_who(), mapping=mapping)
             click.echo(report.to_json() if as_json else report.to_text())
+            if not dry_run:
+                audit.record(engine, username=_who(), action=audit.IMPORT, detail=audit.import_detail(report))
             worst = max(worst, report.exit_code)
     finally:
         engine.dispose()

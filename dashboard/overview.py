@@ -33,11 +33,16 @@ def tiles(
     confidence: float = 0.95,
     spark_points: int = 12,
     suppress_below: int | None = None,
+    measures: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per measure: latest value, change since the previous period, comparison, target and sparkline."""
-    measures = queries.catalogue_frame(engine, "measures")
+    """One row per measure (of `measures`, default all): latest value, change since the previous period,
+    comparison, target and sparkline."""
+    catalogue = queries.catalogue_frame(engine, "measures")
+    if measures is not None:
+        catalogue = catalogue[catalogue["code"].isin(list(measures))]
     obs = queries.observations(
         engine,
+        measure=None if measures is None else list(measures),
         area=area,
         cohort=cohort,
         period_to=period_to,
@@ -47,7 +52,7 @@ def tiles(
     )
     obs = obs.dropna(subset=["value"])
     rows = []
-    for m in measures.itertuples():
+    for m in catalogue.itertuples():
         series = obs[obs["measure"] == m.code]
         rows.append(_tile_row(m, series, spark_points))
     return pd.DataFrame(rows)
@@ -128,11 +133,15 @@ def rug(
     period_to: str | None = None,
     confidence: float = 0.95,
     suppress_below: int | None = None,
+    measures: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Measures × areas at each measure's latest period: value and comparison with the comparator.
+    """Measures (of `measures`, default all) × areas at each measure's latest period: value and comparison
+    with the comparator.
 
     Two small queries: the latest period of each measure, then only those periods' rows for the areas."""
     latest = queries.latest_periods(engine, areas=list(areas), cohort=cohort, period_to=period_to)
+    if measures is not None:
+        latest = {code: period for code, period in latest.items() if code in set(measures)}
     if not latest:
         return queries.observations(engine, measure=[], area=list(areas))
     obs = queries.observations(

@@ -97,4 +97,5 @@ def build_pack(svc: Services, known: Known, view: ViewFilter) -> Document:
         demo=bool(svc.cached(queries.data_info).get("demo")),
         path="/?" + "&".join(f"{k}={v}" for k, v in view.to_query(svc.defaults()).items()),
         kind="pack",
+        measures=codes,
     )

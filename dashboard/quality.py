@@ -16,7 +16,9 @@ def _frame(engine: Engine, stmt) -> pd.DataFrame:  # type: ignore[no-untyped-def
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
-def latest_by_measure_area(engine: Engine, *, areas: list[str] | None = None) -> pd.DataFrame:
+def latest_by_measure_area(
+    engine: Engine, *, areas: list[str] | None = None, measures: list[str] | None = None
+) -> pd.DataFrame:
     """For every measure × area with data (all people): its latest period with a value."""
     stmt = (
         select(
@@ -38,12 +40,15 @@ def latest_by_measure_area(engine: Engine, *, areas: list[str] | None = None) ->
     )
     if areas:
         stmt = stmt.where(a.c.code.in_(areas))
+    if measures is not None:
+        stmt = stmt.where(m.c.code.in_(measures))
     return _frame(engine, stmt)
 
 
-def stale_returns(engine: Engine, *, areas: list[str] | None = None) -> pd.DataFrame:
-    """Measure × area pairs whose latest value is older than the newest period of the same frequency."""
-    frame = latest_by_measure_area(engine, areas=areas)
+def stale_returns(engine: Engine, *, areas: list[str] | None = None, measures: list[str] | None = None) -> pd.DataFrame:
+    """Measure × area pairs (of `measures`, default all) whose latest value is older than the newest period of
+    the same frequency."""
+    frame = latest_by_measure_area(engine, areas=areas, measures=measures)
     if frame.empty:
         return frame.assign(newest_start=pd.Series(dtype="object"), status=pd.Series(dtype="object"))
     newest = frame.groupby("frequency")["latest_start"].transform("max")
@@ -61,8 +66,8 @@ def _period_labels(engine: Engine) -> dict[object, str]:
     return dict(zip(frame["start_date"], frame["label"], strict=True))
 
 
-def flagged_values(engine: Engine, *, limit: int = 500) -> pd.DataFrame:
-    """Values marked provisional or revised, newest first."""
+def flagged_values(engine: Engine, *, limit: int = 500, measures: list[str] | None = None) -> pd.DataFrame:
+    """Values (of `measures`, default all) marked provisional or revised, newest first."""
     stmt = (
         select(
             m.c.code.label("measure"),
@@ -84,6 +89,8 @@ def flagged_values(engine: Engine, *, limit: int = 500) -> pd.DataFrame:
         .order_by(o.c.updated_at.desc())
         .limit(limit)
     )
+    if measures is not None:
+        stmt = stmt.where(m.c.code.in_(measures))
     return _frame(engine, stmt)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import time
@@ -13,7 +14,7 @@ from typing import Any, Protocol
 import pandas as pd
 from sqlalchemy import Engine
 
-from dashboard import queries, store
+from dashboard import access, queries, store
 from dashboard.config import Settings
 from dashboard.filters import Known, ViewFilter
 
@@ -31,12 +32,18 @@ class NoCache:
         return False
 
 
+def _trusted() -> str | None:
+    """Outside the web app (a notebook, the command line) the caller already holds the whole store."""
+    return access.ADMIN
+
+
 @dataclass
 class Services:
     engine: Engine
     settings: Settings
     cache: Cache = field(default_factory=NoCache)
     _versions: tuple[float, dict[str, str]] = (0.0, {})
+    current_role: Callable[[], str | None] = _trusted  # the web app passes the signed-in user's role
 
     def data_version(self, measure: str | None = None) -> str:
         """The store's data version, or one measure's (imports bump them, which retires cached results).
@@ -65,7 +72,8 @@ class Services:
     def memo(self, name: str, key: Any, produce: Callable[[], Any], *, measure: str | None = None) -> Any:
         """`produce()` through the cache under `name`, `key` (JSON-able or repr-able) and the data version —
         the measure's own version when the result depends on one measure only."""
-        payload = json.dumps([name, self.data_version(measure), key], sort_keys=True, default=repr)
+        scope = access.scope(self.current_role())  # what one role may see, another may not
+        payload = json.dumps([name, self.data_version(measure), scope, key], sort_keys=True, default=repr)
         cache_key = "pathways:" + hashlib.sha1(payload.encode()).hexdigest()
         try:
             hit = self.cache.get(cache_key)
@@ -79,7 +87,18 @@ class Services:
         return result
 
     def known(self) -> Known:
-        return self.cached(load_known)  # type: ignore[no-any-return]
+        """The codes the current user may name: restricted measures only for roles allowed to see them.
+
+        Every page, callback and URL checks its codes against this, so it is the one confidentiality gate."""
+        full: Known = self.cached(load_known)
+        visible = set(access.visible_measures(self.current_role(), full.published))
+        if len(visible) == len(full.measures):
+            return full
+        return dataclasses.replace(
+            full,
+            measures={code: name for code, name in full.measures.items() if code in visible},
+            published={code: flag for code, flag in full.published.items() if code in visible},
+        )
 
     def defaults(self) -> ViewFilter:
         return ViewFilter(
@@ -105,4 +124,5 @@ def load_known(engine: Engine) -> Known:
         themes=dict(zip(themes.slug, themes.name, strict=True)),
         dimensions={d: d.capitalize() if d != "iom" else "IOM cohort" for d in dims.dimension},
         rug_areas=tuple(areas.loc[areas.position < 1000, "code"]),
+        published={code: bool(flag) for code, flag in zip(measures.code, measures.published, strict=True)},
     )

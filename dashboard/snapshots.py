@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -55,7 +56,7 @@ def save(engine: Engine, *, document: Document, filters: dict[str, str], title: 
                 id=snapshot_id,
                 title=title,
                 path=document.path[:2000],
-                filters=json.dumps(filters, sort_keys=True),
+                filters=json.dumps({"filters": filters, "measures": document.measures}, sort_keys=True),
                 author=author,
                 created_at=now,
                 data_version=version,
@@ -65,19 +66,20 @@ def save(engine: Engine, *, document: Document, filters: dict[str, str], title: 
     return Snapshot(snapshot_id, title, document.path, filters, author, now, version, document)
 
 
-def get(engine: Engine, snapshot_id: str) -> Snapshot:
-    """The snapshot with this id, or SnapshotError."""
+def get(engine: Engine, snapshot_id: str, *, visible: Collection[str] | None = None) -> Snapshot:
+    """The snapshot with this id, or SnapshotError; with `visible`, only one whose measures are all among them
+    (a snapshot of restricted measures is not found by a role that may not see them)."""
     if not isinstance(snapshot_id, str) or not _ID.match(snapshot_id):
         raise SnapshotError("that is not a snapshot id")
     with engine.connect() as conn:
         row = conn.execute(select(store.snapshots).where(store.snapshots.c.id == snapshot_id)).mappings().first()
-    if row is None:
-        raise SnapshotError(f"there is no snapshot {snapshot_id}")
+    if row is None or not _may_see(row["filters"], visible):
+        raise SnapshotError(f"there is no snapshot {snapshot_id} that you may see")
     return Snapshot(
         id=row["id"],
         title=row["title"],
         path=row["path"],
-        filters=json.loads(row["filters"]),
+        filters=json.loads(row["filters"]).get("filters", {}),
         author=row["author"],
         created_at=row["created_at"],
         data_version=row["data_version"],
@@ -85,12 +87,18 @@ def get(engine: Engine, snapshot_id: str) -> Snapshot:
     )
 
 
-def listing(engine: Engine, *, limit: int = 500) -> pd.DataFrame:
-    """Saved snapshots, newest first (without their payloads)."""
+def _may_see(filters: str, visible: Collection[str] | None) -> bool:
+    if visible is None:
+        return True
+    measures = json.loads(filters).get("measures")
+    return isinstance(measures, list) and set(measures) <= set(visible)
+
+
+def listing(engine: Engine, *, visible: Collection[str] | None = None, limit: int = 500) -> pd.DataFrame:
+    """Saved snapshots, newest first (without their payloads); with `visible`, only those the role may see."""
     t = store.snapshots
-    stmt = select(t.c.id, t.c.title, t.c.path, t.c.author, t.c.created_at, t.c.data_version)
+    stmt = select(t.c.id, t.c.title, t.c.path, t.c.author, t.c.created_at, t.c.data_version, t.c.filters)
     with engine.connect() as conn:
         rows = conn.execute(stmt.order_by(t.c.created_at.desc()).limit(limit)).all()
-    return pd.DataFrame(
-        [tuple(r) for r in rows], columns=["id", "title", "path", "author", "created_at", "data_version"]
-    )
+    kept = [tuple(r)[:-1] for r in rows if _may_see(r.filters, visible)]
+    return pd.DataFrame(kept, columns=["id", "title", "path", "author", "created_at", "data_version"])

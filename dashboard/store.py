@@ -223,6 +223,17 @@ users = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("username", String(120), nullable=False, default=""),
+    Column("action", String(40), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_audit_log_at", "at"),
+)
+
 store_info = Table(
     "store_info",
     metadata,

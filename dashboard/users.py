@@ -96,3 +96,14 @@ def authenticate(engine: Engine, *, username: str, password: str) -> User | None
         check_password_hash(generate_password_hash("timing-equaliser", method="scrypt"), password)
         return None
     return User(name, row.role) if check_password_hash(row.password_hash, password) else None
+
+
+def find(engine: Engine, *, username: str) -> User | None:
+    """The user with this name, or None (a removed user's session ends on its next request)."""
+    try:
+        name = _check_username(username)
+    except UserError:
+        return None
+    with engine.connect() as conn:
+        role = conn.execute(select(store.users.c.role).where(store.users.c.username == name)).scalar()
+    return None if role is None else User(name, role)

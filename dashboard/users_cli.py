@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 
 import click
 
-from dashboard import store, users
+from dashboard import audit, store, users
 from dashboard.config import Settings
 
 
@@ -27,6 +28,21 @@ def _run(action):  # type: ignore[no-untyped-def]
         sys.exit(2)
 
 
+def _who() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _audit(action: str, detail: str) -> None:
+    engine = store.make_engine(Settings.from_env().database_url)
+    try:
+        audit.record(engine, username=_who(), action=action, detail=detail)
+    finally:
+        engine.dispose()
+
+
 @click.group("users", help="Manage who may sign in: viewer, analyst or admin.")
 def users_command() -> None:
     pass
@@ -42,6 +58,7 @@ def add(username: str, role: str, password_stdin: bool) -> None:
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = _run(lambda: users.add(_engine(), username=username, password=password, role=role))
+    _audit(audit.USER_ADD, f"{user.username} as {user.role}")
     click.echo(f"Added {user.username} ({user.role}).")
 
 
@@ -49,6 +66,7 @@ def add(username: str, role: str, password_stdin: bool) -> None:
 @click.argument("username")
 def remove(username: str) -> None:
     _run(lambda: users.remove(_engine(), username=username))
+    _audit(audit.USER_REMOVE, username)
     click.echo(f"Removed {username}.")
 
 
@@ -57,6 +75,7 @@ def remove(username: str) -> None:
 @click.argument("role", type=click.Choice(users.ROLES))
 def set_role(username: str, role: str) -> None:
     user = _run(lambda: users.set_role(_engine(), username=username, role=role))
+    _audit(audit.USER_SET_ROLE, f"{user.username} is now {user.role}")
     click.echo(f"{user.username} is now {user.role}.")
 
 

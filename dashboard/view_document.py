@@ -89,6 +89,7 @@ def build(svc: Services, page: PageView, known: Known) -> Document:
         notes=notes(svc, view, codes),
         demo=bool(svc.cached(queries.data_info).get("demo")),
         path=page.path,
+        measures=codes,
     )
 
 

@@ -91,8 +91,8 @@ def quality(stale: Any, flagged: Any) -> list[Any]:
     return parts
 
 
-def batches(history: Any) -> Any:
-    """Every import batch, newest first, with its outcome and report."""
+def batches(history: Any, *, reports: bool = True) -> Any:
+    """Every import batch, newest first, with its outcome and (when `reports`) its report."""
     if history.empty:
         return html.P("Nothing has been imported yet.")
     items = []
@@ -101,9 +101,8 @@ def batches(history: Any) -> Any:
             f"#{r.id} {r.file_name} — {r.outcome}: {r.rows_loaded:,} loaded, {r.rows_rejected:,} rejected, "
             f"{r.rows_unchanged:,} unchanged of {r.rows_total:,} ({str(r.started_at)[:16]}, {r.imported_by})"
         )
+        report = (r.report or "No report.") if reports else "Import reports are shown to analysts and admins."
         items.append(
-            html.Details(
-                [html.Summary(summary), html.Pre(r.report or "No report.", className="batch-report")], className="batch"
-            )
+            html.Details([html.Summary(summary), html.Pre(report, className="batch-report")], className="batch")
         )
     return html.Div(items)

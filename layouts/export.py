@@ -76,6 +76,7 @@ def export_bar() -> html.Div:
             ),
             html.Div(id=ids.SNAPSHOT_RESULT, role="status", **{"aria-live": "polite"}),
             html.Div(id=ids.EXPORT_STATUS, role="status", **{"aria-live": "polite"}, className="export-status"),
+            dcc.Store(id=ids.EXPORT_TICKET),
             dcc.Download(id=ids.EXPORT_DOWNLOAD),
             dcc.Download(id=ids.EXPORT_DATA_DOWNLOAD),
             dcc.Download(id=ids.EXPORT_META_DOWNLOAD),

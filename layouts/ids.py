@@ -6,6 +6,8 @@ BANNER = "demo-banner"
 MESSAGES = "url-messages"
 NAV = "main-nav"
 DATA_AS_AT = "data-as-at"
+NAV_USER = "nav-user"
+NAV_SIGN_OUT = "nav-sign-out"
 
 # Filter bar (shared by every page)
 F_AREA = "filter-area"
@@ -85,6 +87,7 @@ EXPORT_PROGRESS = "export-progress"
 EXPORT_PROGRESS_WRAP = "export-progress-wrap"
 EXPORT_STATUS = "export-status"
 EXPORT_DOWNLOAD = "export-download"
+EXPORT_TICKET = "export-ticket"  # dcc.Store: the signed request the background export job works from
 EXPORT_DATA_DOWNLOAD = "export-data-download"
 EXPORT_META_DOWNLOAD = "export-meta-download"
 SNAPSHOT_FORM = "snapshot-form"
@@ -96,3 +99,13 @@ SNAPSHOT_RESULT = "snapshot-result"
 # Snapshot pages
 SNAPSHOT_VIEW = "snapshot-view"
 SNAPSHOT_LIST = "snapshot-list"
+
+# Upload (admins)
+UPLOAD_FILE = "upload-file"
+UPLOAD_PARTIAL = "upload-partial"
+UPLOAD_REPORT = "upload-report"
+UPLOAD_LOAD = "upload-load"
+UPLOAD_RESULT = "upload-result"
+
+# Audit log (admins)
+AUDIT_TABLE = "audit-table"

@@ -71,6 +71,7 @@ def layout(**query: Any) -> html.Div:
         period_to=view.period_to,
         confidence=view.confidence,
         suppress_below=svc.settings.suppression_threshold,
+        measures=list(known.measures),
     )
     rows = headline_rows(frame, slug)
     at = slugs.index(slug)

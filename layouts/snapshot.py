@@ -59,7 +59,7 @@ def document_view(doc: Document) -> html.Div:
 
 def layout(snapshot_id: str | None = None, **_: Any) -> html.Div:
     try:
-        snap = snapshots.get(services().engine, snapshot_id or "")
+        snap = snapshots.get(services().engine, snapshot_id or "", visible=services().known().measures)
     except snapshots.SnapshotError as exc:
         return html.Div(
             [
@@ -91,7 +91,7 @@ def layout(snapshot_id: str | None = None, **_: Any) -> html.Div:
 
 
 def listing_layout(**_: Any) -> html.Div:
-    frame = snapshots.listing(services().engine)
+    frame = snapshots.listing(services().engine, visible=services().known().measures)
     if frame.empty:
         body: Any = html.P("No snapshots yet. Use “Save snapshot” on any page to keep a view as it is.")
     else:

@@ -145,7 +145,7 @@ def ensure_store(url: str, rebuild: bool) -> tuple[Any, float | None]:
 def start_server(url: str) -> tuple[subprocess.Popen[bytes], str, float]:
     """Start `app.py` as a real process; the time until the first page and its layout are served."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": ""}
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": "", "PATHWAYS_AUTH": "off"}  # the dashboard, not sign-in
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "app.py"), "--port", str(port)],

@@ -59,7 +59,11 @@ def shoot(base: str) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/screenshots.db"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/screenshots.db",
+            "PATHWAYS_AUTH": "off",  # pictures of the dashboard, not of the sign-in page
+        }
         if "DATABASE_URL" not in os.environ:
             subprocess.run([sys.executable, "-m", "dashboard", "init", "--demo"], cwd=ROOT, env=env, check=True)
         port = free_port()

@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
+from dashboard.config import Settings  # noqa: E402
 from layouts import ids  # noqa: E402
 
 AREAS = ["E23000039", "E06000059", "E06000058", "E23000035", "E12000009"]
@@ -70,7 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    app = create_app()
+    app = create_app(Settings.from_env(auth=False))  # the callbacks' own time, without sign-in
     client = app.server.test_client()
     client.get("/")  # first request registers the pages
     cache = app.server.extensions["pathways"].cache

@@ -58,3 +58,15 @@ def small_store(engine: Engine) -> Engine:
     with engine.begin() as conn:
         load_fixture_observations(conn)
     return engine
+
+
+@pytest.fixture
+def secure_store(small_store: Engine) -> Engine:
+    """The small store plus a restricted measure's data (tests/fixtures.py) and a user of each role."""
+    from tests.fixtures import load_restricted_observations
+    from tests.web import add_users
+
+    with small_store.begin() as conn:
+        load_restricted_observations(conn)
+    add_users(small_store)
+    return small_store

@@ -67,3 +67,48 @@ def load_fixture_observations(conn: Connection) -> int:
     n = bulk.insert_observations(conn, frame)
     store.bump_data_version(conn)
     return n
+
+
+# A restricted measure (`published: false` in the catalogue) with numbers found nowhere else in the fixture store,
+# so a test can tell whether any of it reached a response.
+RESTRICTED = "REC03"
+RESTRICTED_NAMES = ("IOM cohort proven reoffending rate", "IOM reoffending")
+RESTRICTED_DENOMINATOR = 7841
+RESTRICTED_NUMERATORS = [4839, 4846, 4852, 4858, 4861, 4867, 4873, 4880]
+
+
+def restricted_frame() -> pd.DataFrame:
+    rows = [
+        {
+            "measure": RESTRICTED,
+            "area": area,
+            "cohort": "all",
+            "period": period,
+            "numerator": float(num + offset),
+            "denominator": float(RESTRICTED_DENOMINATOR),
+            "value": 100.0 * (num + offset) / RESTRICTED_DENOMINATOR,
+        }
+        for area, offset in (("E23000039", 0), ("K04000001", 0))
+        for period, num in zip(PERIODS, RESTRICTED_NUMERATORS, strict=True)
+    ]
+    return pd.DataFrame(rows)
+
+
+def load_restricted_observations(conn: Connection) -> int:
+    """REC03 for pan-Dorset and England and Wales: partners' unpublished data only analysts and admins may see."""
+    frame = bulk.with_ids(conn, restricted_frame())
+    frame["batch_id"] = None
+    n = bulk.insert_observations(conn, frame)
+    store.bump_data_version(conn)
+    return n
+
+
+def restricted_leaks(text: str, *, echo_code: bool = False) -> list[str]:
+    """Every trace of the restricted measure found in `text` (its code, names, denominator, numerators or values
+    as the dashboard words them, e.g. 61.7%).
+
+    With `echo_code`, the code may appear: a page that was asked for it by URL repeats the URL it was given."""
+    needles = [*RESTRICTED_NAMES, str(RESTRICTED_DENOMINATOR), *map(str, RESTRICTED_NUMERATORS)]
+    needles += sorted({f"{100 * n / RESTRICTED_DENOMINATOR:.1f}%" for n in RESTRICTED_NUMERATORS})
+    needles += [] if echo_code else [RESTRICTED]
+    return [needle for needle in needles if needle in text]

@@ -20,7 +20,7 @@ SLUGS = [t.slug for t in CATALOGUE.themes]
 
 @pytest.fixture
 def app(small_store):
-    app = create_app(Settings(database_url=small_store.url.render_as_string(hide_password=False)))
+    app = create_app(Settings(database_url=small_store.url.render_as_string(hide_password=False), auth=False))
     with app.server.test_request_context("/"):
         yield app
 

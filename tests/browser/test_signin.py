@@ -1,0 +1,44 @@
+"""Signing in through the real form in a real browser, then the overview."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from dashboard import store
+from dashboard.catalogue import load_catalogue, sync_catalogue
+from dashboard.config import Settings
+from layouts import ids
+from tests.fixtures import load_fixture_observations
+from tests.web import PASSWORD, USERS, add_users
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def signin_app(tmp_path):
+    url = f"sqlite:///{tmp_path / 'signin.db'}"
+    engine = store.make_engine(url)
+    store.upgrade(engine)
+    with engine.begin() as conn:
+        sync_catalogue(conn, load_catalogue())
+        load_fixture_observations(conn)
+    add_users(engine)
+    engine.dispose()
+    return create_app(Settings(database_url=url, secret_key="browser-test"))
+
+
+def test_sign_in_through_the_form_and_see_the_overview(dash_duo, signin_app):
+    dash_duo.start_server(signin_app, navigate=False)
+    driver = dash_duo.driver
+    driver.get(dash_duo.server.url.rstrip("/") + "/")  # navigate=False: the sign-in page is not a Dash page
+    dash_duo.wait_for_element("#username", timeout=20)
+    assert "/login?next=" in driver.current_url
+    dash_duo.find_element("#username").send_keys(USERS["viewer"])
+    dash_duo.find_element("#password").send_keys(PASSWORD)
+    dash_duo.find_element("#sign-in").click()
+    dash_duo.wait_for_contains_text(f"#{ids.OVERVIEW_TILES}", "Domestic abuse", timeout=30)
+    assert f"Signed in as {USERS['viewer']} (viewer)" in dash_duo.find_element(f"#{ids.NAV_USER}").text
+    assert [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"] == []
+    dash_duo.find_element(f"#{ids.NAV_SIGN_OUT}").click()
+    dash_duo.wait_for_contains_text("#sign-in-notice", "You have signed out", timeout=20)
