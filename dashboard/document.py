@@ -82,5 +82,5 @@ class Document:
 
 
 def stamp_text(doc: Document) -> str:
-    """'Period 2021-Q4 · Data as at 2025-01-31 · …' for headers and footers."""
-    return " · ".join(f"{label} {value}" for label, value in doc.stamp)
+    """'Period: 2021-Q4 · Data as at: 2025-01-31 · …' for headers and footers."""
+    return " · ".join(f"{label}: {value}" for label, value in doc.stamp)

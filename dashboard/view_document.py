@@ -108,7 +108,7 @@ def stamp(svc: Services, view: ViewFilter) -> list[list[str]]:
     period = (
         f"{view.period_from or 'first period held'} to {view.period_to or 'latest held'}"
         if view.period_from or view.period_to
-        else "every period held"
+        else "all held"
     )
     return [
         ["Period", period],

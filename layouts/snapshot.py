@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import snapshots
-from dashboard.document import Chart, Document, Section, Table, Text
+from dashboard.document import Chart, Document, Section, Table, Text, stamp_text
 from layouts import components, ids
 from layouts.common import services
 
@@ -84,7 +84,7 @@ def layout(snapshot_id: str | None = None, **_: Any) -> html.Div:
                 color="info",
                 className="snapshot-notice",
             ),
-            html.P(f"{doc.subtitle} · " + " · ".join(f"{k} {v}" for k, v in doc.stamp), className="text-muted"),
+            html.P(f"{doc.subtitle} · {stamp_text(doc)}", className="text-muted"),
             document_view(doc),
         ]
     )

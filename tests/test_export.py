@@ -50,7 +50,7 @@ def test_a_view_exports_as_a_pdf_stamped_with_its_filters(svc):
     assert 1 <= pages <= 6
     assert "Adult proven reoffending rate" in text
     assert "Dorset, first period to 2024-Q3, compared with England and Wales" in text
-    assert "Data as at" in text and "Confidence 95%" in text
+    assert "Data as at:" in text and "Confidence: 95%" in text
     assert "1,170 of 5,400 (21.7%) in 2024-Q3" in text
     assert "Small numbers: counts from 1 to 4 are withheld" in text
     assert "Source: Ministry of Justice" in text or "Source:" in text
