@@ -21,10 +21,10 @@ $(TEST_STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install -q -r requirements-dev.txt
 	touch $@ $(RUN_STAMP)
 
-## run: install, create the store with demo data when it is empty, serve on http://$(HOST):$(PORT)
+## run: install, create the store with demo data when it is empty, serve on http://$(HOST):$(PORT) (cookies not HTTPS-only)
 run: $(RUN_STAMP)
 	$(PY) -m dashboard init --demo --if-empty
-	$(PY) -m dashboard serve --host $(HOST) --port $(PORT)
+	PATHWAYS_SECURE_COOKIES=off $(PY) -m dashboard serve --host $(HOST) --port $(PORT)   # plain http: see docs/SECURITY.md
 
 ## test: every test, browser tests included (SQLite always; PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(TEST_STAMP) browser

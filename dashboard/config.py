@@ -37,6 +37,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "PATHWAYS_HOST", "127.0.0.1", "Address the server listens on."),
     Setting("port", "PATHWAYS_PORT", 8050, "Port the server listens on."),
     Setting("debug", "PATHWAYS_DEBUG", False, "Dash debug mode (dev tools, hot reload)."),
+    Setting(
+        "secure_cookies",
+        "PATHWAYS_SECURE_COOKIES",
+        True,
+        "Send cookies over HTTPS only. Keep on behind HTTPS; `make run` (plain http on 127.0.0.1) turns it off.",
+    ),
+    Setting(
+        "trusted_origins",
+        "PATHWAYS_TRUSTED_ORIGINS",
+        "",
+        "Extra origins (comma-separated, e.g. https://pathways.example.gov.uk) whose requests may change data, "
+        "for a proxy that rewrites the Host header.",
+    ),
+    Setting(
+        "import_max_mb",
+        "PATHWAYS_IMPORT_MAX_MB",
+        50,
+        "Largest import file, in MB, checked before it is read; an XLSX may unpack to 20 times this.",
+    ),
 )
 
 
@@ -63,6 +82,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
+    secure_cookies: bool = True
+    trusted_origins: str = ""
+    import_max_mb: int = 50
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -80,6 +102,10 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    @property
+    def trusted_origin_list(self) -> tuple[str, ...]:
+        return tuple(o.strip() for o in self.trusted_origins.split(",") if o.strip())
 
 
 def describe_settings() -> list[tuple[str, str, str]]:

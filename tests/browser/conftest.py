@@ -43,4 +43,4 @@ def browser_app(tmp_path):
         sync_catalogue(conn, load_catalogue())
         load_fixture_observations(conn)
     engine.dispose()
-    return create_app(Settings(database_url=url))
+    return create_app(Settings(database_url=url, secure_cookies=False))  # plain http, like `make run`
