@@ -11,6 +11,7 @@ from dash import Dash, dcc, html
 from flask_caching import Cache
 
 import callbacks
+from callbacks import request_guard
 from dashboard import queries, store, web_faults, web_security
 from dashboard.config import ROOT, Settings
 from dashboard.service import Services
@@ -160,6 +161,7 @@ def _harden(app: Dash, settings: Settings, svc: Services) -> None:
         allow_eval=settings.debug,  # Dash's dev tools (debug mode only) evaluate code
     )
     web_faults.install(app.server, probe=svc.data_version)
+    request_guard.install(app)
 
 
 def main() -> None:
