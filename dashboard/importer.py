@@ -16,7 +16,6 @@ import csv
 import functools
 import io
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -46,6 +45,7 @@ from sqlalchemy.exc import DBAPIError
 from dashboard import bulk, store
 from dashboard.catalogue import CATALOGUE_PATH, Catalogue, load_catalogue
 from dashboard.config import Settings
+from dashboard.formatting import spreadsheet_safe
 from dashboard.importer_read import (
     REJECTED_FILE_COLUMNS,
     FileProblem,
@@ -540,19 +540,8 @@ def _write_rejected(path: Path, table: RawTable, errors: list[RowError]) -> Path
     out = rejected_path_for(path)
     with open(out, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow([*table.header, *REJECTED_FILE_COLUMNS])
+        writer.writerow([*(spreadsheet_safe(h) for h in table.header), *REJECTED_FILE_COLUMNS])
         cells = table.cells[table.cells.index.isin(list(reasons))]
         for row, *values in cells.itertuples(name=None):
-            writer.writerow([*(_inert(v) for v in values), row, "; ".join(reasons[row])])
+            writer.writerow([*(spreadsheet_safe(v) for v in values), row, "; ".join(reasons[row])])
     return out
-
-
-_PLAIN_NEGATIVE = re.compile(r"-[\d\s.,]*%?")
-
-
-def _inert(cell: object) -> object:
-    """A cell as Excel will not run it: text starting like a formula gets a leading apostrophe (CSV injection)."""
-    text = str(cell)
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _PLAIN_NEGATIVE.fullmatch(text)):
-        return "'" + text
-    return cell
