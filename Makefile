@@ -22,13 +22,14 @@ $(TEST_STAMP): requirements.txt requirements-dev.txt | $(PY)
 	touch $@ $(RUN_STAMP)
 
 ## run: install, create the store with demo data when it is empty, serve on http://$(HOST):$(PORT)
-## with sign-in OFF (a local demo); `make run PATHWAYS_AUTH=on` to sign in (add a user first, see README)
+## with sign-in OFF (a local demo); `make run PATHWAYS_AUTH=on` to sign in (add a user first, see README).
+## Plain http on 127.0.0.1, so cookies are not HTTPS-only (see docs/SECURITY.md).
 PATHWAYS_AUTH ?= off
 run: $(RUN_STAMP)
 	$(PY) -m dashboard init --demo --if-empty
 	@echo "Serving the demo store with sign-in $(PATHWAYS_AUTH) (PATHWAYS_AUTH=$(PATHWAYS_AUTH))."
 	@echo "To sign in: $(PY) -m dashboard users add NAME --role admin, then make run PATHWAYS_AUTH=on"
-	PATHWAYS_AUTH=$(PATHWAYS_AUTH) $(PY) -m dashboard serve --host $(HOST) --port $(PORT)
+	PATHWAYS_AUTH=$(PATHWAYS_AUTH) PATHWAYS_SECURE_COOKIES=off $(PY) -m dashboard serve --host $(HOST) --port $(PORT)
 
 ## test: every test, browser tests included (SQLite always; PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(TEST_STAMP) browser

@@ -11,8 +11,8 @@ from dash import Dash, DiskcacheManager, dcc, html
 from flask_caching import Cache
 
 import callbacks
-from callbacks import auth
-from dashboard import access, queries, store
+from callbacks import auth, request_guard
+from dashboard import access, queries, store, web_faults, web_security
 from dashboard.config import ROOT, Settings
 from dashboard.service import Services
 from layouts import audit_page, data, drill, ids, measure, overview, present, snapshot, theme, upload
@@ -201,7 +201,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
     engine = store.make_engine(settings.database_url)
     cache = Cache(app.server, config=_cache_config(settings))
-    app.server.extensions[EXTENSION] = Services(
+    app.server.extensions[EXTENSION] = svc = Services(
         engine=engine, settings=settings, cache=cache, current_role=role_reader(settings)
     )
     auth.install(app, settings)
@@ -209,7 +209,21 @@ def create_app(settings: Settings | None = None) -> Dash:
     _register_pages()
     app.layout = serve_layout
     callbacks.register_all(app)
+    _harden(app, settings, svc)
     return app
+
+
+def _harden(app: Dash, settings: Settings, svc: Services) -> None:
+    """Security headers, CSP, cookie flags, CSRF by origin (docs/SECURITY.md); a 503 page when the store is down."""
+    web_security.install(
+        app.server,
+        script_hashes=app.csp_hashes,
+        secure_cookies=settings.secure_cookies,
+        trusted_origins=settings.trusted_origin_list,
+        allow_eval=settings.debug,  # Dash's dev tools (debug mode only) evaluate code
+    )
+    web_faults.install(app.server, probe=svc.data_version)
+    request_guard.install(app)
 
 
 def main() -> None:

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from dash import Dash, Input, Output, State, no_update
 
-from callbacks.common import current_view
+from callbacks.common import current_view, plain_query, search_string
 from dashboard import views
 from layouts import components, ids
 from layouts import drill as drill_layout
 
 
-def render_bars(view_data: dict[str, Any] | None) -> tuple[Any, Any, str]:
+def _drill_view(view_data: dict[str, Any] | None) -> tuple[Any, Any, Any]:
+    """The page's view, with the layout's default breakdown when the store names none (it may be tampered with)."""
     svc, view, known = current_view(view_data)
+    if view.dimension is None:
+        view = view.replace(dimension=drill_layout.DEFAULT_DIMENSION)
+    return svc, view, known
+
+
+def render_bars(view_data: dict[str, Any] | None) -> tuple[Any, Any, str]:
+    svc, view, known = _drill_view(view_data)
     code = view.measure or ""
     selected = view.cohort if view.cohort != "all" else None
     fig = views.breakdown_figure_json(svc, view, known, code, dimension=view.dimension, selected=selected)
@@ -24,7 +31,7 @@ def render_bars(view_data: dict[str, Any] | None) -> tuple[Any, Any, str]:
 
 
 def render_selected(view_data: dict[str, Any] | None) -> tuple[Any, Any]:
-    svc, view, known = current_view(view_data)
+    svc, view, known = _drill_view(view_data)
     code = view.measure or ""
     return (
         views.trend_figure_json(svc, view, known, code, cohort=view.cohort),
@@ -34,7 +41,7 @@ def render_selected(view_data: dict[str, Any] | None) -> tuple[Any, Any]:
 
 def render_tables(view_data: dict[str, Any] | None) -> tuple[Any, Any, Any]:
     """The drill-down charts' text alternatives, as tables."""
-    svc, view, known = current_view(view_data)
+    svc, view, known = _drill_view(view_data)
     code = view.measure or ""
     cohort = known.cohorts.get(view.cohort, view.cohort)
     return (
@@ -46,11 +53,12 @@ def render_tables(view_data: dict[str, Any] | None) -> tuple[Any, Any, Any]:
 
 def drill_query(click: dict[str, Any] | None, view_data: dict[str, Any] | None) -> dict[str, str] | None:
     """The URL query after a click on a cohort bar (None when the click names no cohort)."""
-    points = (click or {}).get("points") or []
-    cohort = points[0].get("customdata") if points else None
+    points = click.get("points") if isinstance(click, dict) else None
+    first = points[0] if isinstance(points, list) and points else None
+    cohort = first.get("customdata") if isinstance(first, dict) else None
     if not isinstance(cohort, str) or "=" not in cohort:
         return None
-    query = {k: str(v) for k, v in (view_data or {}).items() if isinstance(v, str | int | float)}
+    query = plain_query(view_data)
     query["cohort"] = cohort
     return query
 
@@ -80,4 +88,4 @@ def register(app: Dash) -> None:
     )
     def drill_on_click(click: dict[str, Any] | None, view_data: dict[str, Any] | None) -> Any:
         query = drill_query(click, view_data)
-        return no_update if query is None else "?" + urlencode(query)
+        return no_update if query is None else search_string(query)

@@ -19,8 +19,11 @@ from layouts.common import EXTENSION, current_role, current_username, services
 EXPIRED = "That export request could not be checked (it is over 10 minutes old, or the server restarted): try again."
 
 
-def address(pathname: str | None, search: str | None) -> str:
-    return (pathname or "/") + (search or "")
+def address(pathname: object, search: object) -> str:
+    """The page's address from dcc.Location (anything else a tampered request sends counts as the overview)."""
+    path = pathname if isinstance(pathname, str) and pathname.startswith("/") else "/"
+    query = search if isinstance(search, str) and search.startswith("?") else ""
+    return (path + query)[:2000]
 
 
 def job_services(settings: Settings, role: str | None) -> Services:

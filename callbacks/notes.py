@@ -27,17 +27,24 @@ def save_note(view_data: dict[str, Any] | None, period: Any, text: Any, note_id:
     svc, view, _ = current_view(view_data)
     code, who = view.measure or "", current_username()
     try:
-        if isinstance(note_id, int):
-            commentary.edit(svc.engine, annotation_id=note_id, measure=code, period=period, text=text, author=who)
+        editing = None if note_id is None else commentary.annotation_id(note_id)
+        if editing is not None:
+            commentary.edit(svc.engine, annotation_id=editing, measure=code, period=period, text=text, author=who)
             message, action = "Note updated.", audit.NOTE_EDIT
         else:
             commentary.add(svc.engine, measure=code, period=period, text=text, author=who)
             message, action = "Note saved; it now shows on every chart of this measure.", audit.NOTE_ADD
     except commentary.AnnotationError as exc:
         return measure_layout.feedback(str(exc), ok=False), no_update, no_update, no_update
-    detail = f"{code} {period}" + (f" (note {note_id})" if isinstance(note_id, int) else "") + f": {str(text).strip()}"
+    detail = f"{code} {period}" + (f" (note {editing})" if editing is not None else "") + f": {str(text).strip()}"
     audit.record(svc.engine, username=who, action=action, detail=detail)
-    return measure_layout.feedback(message, ok=True), (refresh or 0) + 1, "", None
+    return measure_layout.feedback(message, ok=True), _next(refresh), "", None
+
+
+def _next(refresh: Any) -> int:
+    """The refresh counter after a change (a tampered counter starts again from 0)."""
+    ok = isinstance(refresh, int) and not isinstance(refresh, bool) and 0 <= refresh < commentary.MAX_ID
+    return (refresh if ok else 0) + 1
 
 
 def delete_note(view_data: dict[str, Any] | None, note_id: Any, refresh: Any) -> tuple[Any, Any]:
@@ -45,13 +52,13 @@ def delete_note(view_data: dict[str, Any] | None, note_id: Any, refresh: Any) ->
         return measure_layout.feedback(REFUSED, ok=False), no_update
     svc, view, _ = current_view(view_data)
     try:
-        commentary.remove(svc.engine, annotation_id=int(note_id), measure=view.measure or "")
-    except (commentary.AnnotationError, TypeError, ValueError):
+        commentary.remove(svc.engine, annotation_id=commentary.annotation_id(note_id), measure=view.measure or "")
+    except commentary.AnnotationError:
         return measure_layout.feedback("That note could not be deleted; it may already be gone.", ok=False), no_update
     audit.record(
         svc.engine, username=current_username(), action=audit.NOTE_DELETE, detail=f"{view.measure} note {note_id}"
     )
-    return measure_layout.feedback("Note deleted.", ok=True), (refresh or 0) + 1
+    return measure_layout.feedback("Note deleted.", ok=True), _next(refresh)
 
 
 def register(app: Dash) -> None:

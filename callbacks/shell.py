@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
+from callbacks.common import plain_query, search_string
 from layouts import ids
 from layouts.common import services
 from layouts.components import FILTER
@@ -16,7 +16,7 @@ def query_from_filters(
     names: list[str], values: list[Any], current: dict[str, Any] | None, defaults: dict[str, str]
 ) -> dict[str, str]:
     """Merge the filter controls into the page's current query, dropping values equal to the defaults."""
-    query = {k: str(v) for k, v in (current or {}).items() if isinstance(v, str | int | float)}
+    query = plain_query(current)
     for name, value in zip(names, values, strict=True):
         if value in (None, "") or defaults.get(name) == value:
             query.pop(name, None)
@@ -46,11 +46,12 @@ def register(app: Dash) -> None:
         names = [item["id"]["name"] for item in ctx.inputs_list[0]]
         defaults = services().defaults().to_query()
         query = query_from_filters(names, values, view_data, defaults)
-        path_keys = PATH_KEYS.get((pathname or "/").strip("/").split("/")[0], ())
+        page = pathname if isinstance(pathname, str) else "/"
+        path_keys = PATH_KEYS.get(page.strip("/").split("/")[0], ())
         for key in path_keys:
             query.pop(key, None)
-        rendered = {k: str(v) for k, v in (view_data or {}).items() if k not in path_keys}
+        rendered = {k: v for k, v in plain_query(view_data).items() if k not in path_keys}
         if query == rendered:  # components were (re)rendered, nothing was chosen: leave the URL as it is
             return no_update
-        new = "?" + urlencode(query) if query else ""
-        return no_update if new == (search or "") else new
+        new = search_string(query)
+        return no_update if new == (search if isinstance(search, str) else "") else new

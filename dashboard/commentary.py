@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy import Engine, delete, insert, select, update
 
 from dashboard import store
 from dashboard.periods import PeriodError, parse_period
 
 MAX_LENGTH = 1000
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
 
 
 class AnnotationError(ValueError):
     """A note that cannot be saved, with the reason in plain words."""
 
 
+def _hidden(ch: str) -> bool:
+    """Characters a note may not hold: controls (NUL and the like), text-direction overrides (which make a note
+    read differently from what it says), and lone surrogates (which cannot be stored as UTF-8)."""
+    return unicodedata.category(ch) in ("Cc", "Cs") or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
+
+
+def annotation_id(value: object) -> int:
+    """A note's id as sent back by a page: a whole number in the column's range (never a bool or a huge one,
+    which the store would refuse with an error rather than a plain 'no such note')."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise AnnotationError("That note no longer exists.")
+    try:
+        number = int(value)
+    except ValueError:
+        raise AnnotationError("That note no longer exists.") from None
+    if not 1 <= number <= MAX_ID:
+        raise AnnotationError("That note no longer exists.")
+    return number
+
+
 def _clean_text(text: object) -> str:
     if not isinstance(text, str) or not text.strip():
         raise AnnotationError("Write the note before saving it.")
     cleaned = " ".join(text.split())
+    if any(_hidden(ch) for ch in cleaned):
+        raise AnnotationError("The note holds hidden control characters; type it again without them.")
     if len(cleaned) > MAX_LENGTH:
         raise AnnotationError(f"A note can be at most {MAX_LENGTH} characters.")
     return cleaned

@@ -63,6 +63,25 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("session_minutes", "PATHWAYS_SESSION_MINUTES", 480, "Minutes a sign-in lasts before it must be renewed."),
     Setting("upload_max_mb", "PATHWAYS_UPLOAD_MAX_MB", 20, "Largest return file the upload page accepts, in MB."),
+    Setting(
+        "secure_cookies",
+        "PATHWAYS_SECURE_COOKIES",
+        True,
+        "Send cookies over HTTPS only. Keep on behind HTTPS; `make run` (plain http on 127.0.0.1) turns it off.",
+    ),
+    Setting(
+        "trusted_origins",
+        "PATHWAYS_TRUSTED_ORIGINS",
+        "",
+        "Extra origins (comma-separated, e.g. https://pathways.example.gov.uk) whose requests may change data, "
+        "for a proxy that rewrites the Host header.",
+    ),
+    Setting(
+        "import_max_mb",
+        "PATHWAYS_IMPORT_MAX_MB",
+        50,
+        "Largest import file, in MB, checked before it is read; an XLSX may unpack to 20 times this.",
+    ),
 )
 
 
@@ -101,6 +120,9 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     session_minutes: int = 480
     upload_max_mb: int = 20
+    secure_cookies: bool = True
+    trusted_origins: str = ""
+    import_max_mb: int = 50
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -118,6 +140,10 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    @property
+    def trusted_origin_list(self) -> tuple[str, ...]:
+        return tuple(o.strip() for o in self.trusted_origins.split(",") if o.strip())
 
 
 def describe_settings() -> list[tuple[str, str, str]]:

@@ -15,14 +15,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard import queries, views
+from dashboard import formatting, queries, views
 from dashboard.filters import Known, ViewFilter
 from dashboard.service import Services
 from dashboard.view_document import DEMO_NOTICE, suppression_note
 
 Format = Literal["csv", "xlsx"]
 WITHHELD = " Withheld rows keep their place with no value; the column withheld_because says why."
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MEASURE_FIELDS = [
     ("code", "Code"),
     ("name", "Measure"),
@@ -41,9 +40,7 @@ MEASURE_FIELDS = [
 
 def neutralise(cell: Any) -> Any:
     """A text cell a spreadsheet would run as a formula, made inert with a leading apostrophe. Numbers pass."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    return formatting.spreadsheet_safe(cell)
 
 
 def view_measures(svc: Services, view: ViewFilter, known: Known) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 UNIT_SUFFIX = {
     "percent": "%",
@@ -78,3 +79,17 @@ def change(delta: float | None, unit: str) -> str:
     sign = "+" if delta > 0 else "−" if delta < 0 else "±"
     text = number(abs(delta), unit)
     return f"{sign}{text} pts" if unit == "percent" else f"{sign}{text}"
+
+
+_PLAIN_NEGATIVE = re.compile(r"-[\d\s.,]*%?")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A cell as a spreadsheet will not run it (CSV injection): text starting like a formula (`=`, `+`, `@`, a tab
+    or carriage return, or `-` other than a plain negative number) gets a leading apostrophe. For every file we
+    write that people open in Excel: the rejected-rows file now, exports too."""
+    if not isinstance(cell, str):
+        return cell
+    if cell[:1] in ("=", "+", "@", "\t", "\r") or (cell[:1] == "-" and not _PLAIN_NEGATIVE.fullmatch(cell)):
+        return "'" + cell
+    return cell

@@ -44,7 +44,19 @@ from sqlalchemy.exc import DBAPIError
 
 from dashboard import bulk, store
 from dashboard.catalogue import CATALOGUE_PATH, Catalogue, load_catalogue
-from dashboard.importer_read import REJECTED_FILE_COLUMNS, FileProblem, RawTable, header_key, read_table, sha256_of
+from dashboard.config import Settings
+from dashboard.formatting import spreadsheet_safe
+from dashboard.importer_read import (
+    REJECTED_FILE_COLUMNS,
+    FileProblem,
+    Limits,
+    RawTable,
+    check_name,
+    check_size,
+    header_key,
+    read_table,
+    sha256_of,
+)
 from dashboard.importer_validate import VALUE_FIELDS, Lookups, Validation, validate_frame
 from dashboard.mapping import Mapping, apply_mapping
 
@@ -151,24 +163,33 @@ def import_file(
     catalogue: Catalogue | None = None,
     file_name: str | None = None,
     data: bytes | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Import one CSV or XLSX file into the store; see the module docstring. Never raises for a bad file.
 
     `file_name` is the name to record (default: the path's); `data` the file's content when the caller already
     holds it (an upload), in which case `path` only names it and says where a rejected-rows file would go.
+    `limits` default to PATHWAYS_IMPORT_MAX_MB; the name and size are checked before the file is read.
     """
     path = Path(path)
     report = ImportReport(file_name or path.name, dry_run=dry_run, partial=partial, imported_by=imported_by)
     report.started_at = store.now().isoformat(timespec="seconds")
     report.mapping = mapping.name if mapping else ""
+    limits = limits or Limits.of_megabytes(Settings.from_env().import_max_mb)
     try:
+        check_name(report.file_name)
+        check_size(path.stat().st_size if data is None else len(data), limits)  # before a byte is read
         data = path.read_bytes() if data is None else data
     except OSError as exc:
         report.errors.append(RowError(0, "", "", f"cannot read the file: {exc.strerror or exc}"))
         return report
+    except FileProblem as problem:
+        report.errors.append(RowError(0, "", "", str(problem)))
+        return _finish_unreadable(engine, report)
     report.sha256 = sha256_of(data)
     try:
-        table = read_table(path, data, rules=mapping.header_rules if mapping else None, sheet=_sheet(mapping))
+        rules = mapping.header_rules if mapping else None
+        table = read_table(path, data, rules=rules, sheet=_sheet(mapping), limits=limits)
     except FileProblem as problem:
         report.errors.append(RowError(problem.row, problem.column, problem.value, str(problem)))
         return _finish_unreadable(engine, report)
@@ -519,8 +540,8 @@ def _write_rejected(path: Path, table: RawTable, errors: list[RowError]) -> Path
     out = rejected_path_for(path)
     with open(out, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow([*table.header, *REJECTED_FILE_COLUMNS])
+        writer.writerow([*(spreadsheet_safe(h) for h in table.header), *REJECTED_FILE_COLUMNS])
         cells = table.cells[table.cells.index.isin(list(reasons))]
         for row, *values in cells.itertuples(name=None):
-            writer.writerow([*values, row, "; ".join(reasons[row])])
+            writer.writerow([*(spreadsheet_safe(v) for v in values), row, "; ".join(reasons[row])])
     return out

@@ -36,6 +36,23 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _DELIMITERS = (",", "\t", ";", "|")
 
 
+MB = 1024 * 1024
+ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big an import may be: the file, and what an XLSX (a zip) may unpack to — checked before reading."""
+
+    max_bytes: int = 50 * MB
+    max_unzipped_bytes: int = 20 * 50 * MB
+    max_ratio: int = 200  # unpacked bytes per packed byte, for a part of more than 1 MB unpacked
+
+    @classmethod
+    def of_megabytes(cls, megabytes: int) -> Limits:
+        return cls(max_bytes=megabytes * MB, max_unzipped_bytes=20 * megabytes * MB)
+
+
 class FileProblem(ValueError):
     """The file as a whole cannot be imported (unreadable, empty, no header, formulas, merged cells…)."""
 
@@ -82,17 +99,63 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def check_name(name: str) -> None:
+    """Only CSV and XLSX returns are imported; anything else (an .exe, an image, a .docx) is refused by name."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise FileProblem(
+            f"{name!r} is not a CSV or XLSX file ({suffix or 'no extension'}): "
+            f"Pathways imports {', '.join(ALLOWED_SUFFIXES)} returns only"
+        )
+
+
+def check_size(size: int, limits: Limits) -> None:
+    if size > limits.max_bytes:
+        raise FileProblem(
+            f"the file is {size / MB:,.1f} MB, more than the {limits.max_bytes / MB:,.0f} MB an import may be "
+            "(PATHWAYS_IMPORT_MAX_MB): split it into smaller returns"
+        )
+
+
+def check_zip(data: bytes, limits: Limits) -> None:
+    """Refuse a workbook that would unpack to far more than it weighs (a zip bomb) before anything unpacks it.
+
+    Python's zip reader never returns more than a part's declared size, so the declared sizes are a real bound."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise FileProblem(f"this is not a readable .xlsx workbook ({exc})") from None
+    total = sum(p.file_size for p in parts)
+    packed_ratio = max((p.file_size / max(p.compress_size, 1) for p in parts if p.file_size > MB), default=0)
+    if total > limits.max_unzipped_bytes or packed_ratio > limits.max_ratio:
+        raise FileProblem(
+            f"the workbook would unpack to {total / MB:,.0f} MB from {len(data) / MB:,.1f} MB, which no real return "
+            f"does (at most {limits.max_unzipped_bytes / MB:,.0f} MB, {limits.max_ratio}:1): it was not opened"
+        )
+
+
 def read_table(
-    path: Path, data: bytes | None = None, *, rules: HeaderRules | None = None, sheet: str | None = None
+    path: Path,
+    data: bytes | None = None,
+    *,
+    rules: HeaderRules | None = None,
+    sheet: str | None = None,
+    limits: Limits | None = None,
 ) -> RawTable:
     """Read a CSV or XLSX file (`data`, if given, is its content already read)."""
     data = path.read_bytes() if data is None else data
     rules = rules or HeaderRules()
+    limits = limits or Limits()
+    check_size(len(data), limits)
     if not data.strip():
         raise FileProblem("the file is empty")
     if data.startswith(_OLE_MAGIC):
         raise FileProblem("this is an old Excel 97–2003 (.xls) workbook: save it as .xlsx or CSV and import that")
     if data.startswith(_ZIP_MAGIC) or path.suffix.lower() in {".xlsx", ".xlsm"}:
+        check_zip(data, limits)
         rows, sheet_name = _xlsx_rows(data, sheet=sheet, rules=rules)
         table = _table_from_rows(rows, _layout(rows, rules), file_format="xlsx")
         table.sheet = sheet_name

@@ -210,6 +210,12 @@ class Validation:
         return sorted(set(self.errors["row"].tolist()))
 
 
+# Cells a spreadsheet would run as a formula (CSV injection). Never evaluated; refused so they cannot reach an export.
+FORMULA_START = r"[=+@\t\r]"
+FORMULA_NUMBER = "a spreadsheet formula, not a number (formulas are never evaluated): put the value itself"
+FORMULA_TEXT = "starts with '=', '+' or '@', so a spreadsheet would run it as a formula: remove that character"
+
+
 class _Errors:
     """Collects problems column by column; each `add` is one vectorised rule."""
 
@@ -356,7 +362,9 @@ def _check_numbers(
 ) -> pd.DataFrame:
     """Parse, compute the value from numerator and denominator, and apply the range rules."""
     for col, parsed in nums.items():
-        errors.add(parsed.bad, col, "not a number")
+        formula = f[col].str.startswith("=")
+        errors.add(parsed.bad & formula, col, FORMULA_NUMBER)
+        errors.add(parsed.bad & ~formula, col, "not a number")
     value, num, den, lo, hi = (nums[c].values for c in NUMBER_COLUMNS)
     is_percent = unit.eq("percent")
     for col in ("numerator", "denominator"):
@@ -462,6 +470,7 @@ def _flags_and_text(f: pd.DataFrame, errors: _Errors) -> pd.DataFrame:
         out[col] = lower.isin(_TRUE)
     errors.add(_by_label(f["source"], len).astype(int).gt(200), "source", "longer than 200 characters")
     for col in TEXT_COLUMNS:
+        errors.add(f[col].str.match(FORMULA_START), col, FORMULA_TEXT)
         empty = f[col].eq("")
         out[col] = pd.Series(None, index=f.index, dtype=object) if empty.all() else f[col].where(~empty)
     return pd.DataFrame(out, index=f.index)

@@ -11,6 +11,7 @@ from layouts import components, ids
 from layouts.common import read_view
 
 TITLE = "Cohort drill-down"
+DEFAULT_DIMENSION = "sex"
 
 
 def layout(**query: Any) -> html.Div:
@@ -18,7 +19,7 @@ def layout(**query: Any) -> html.Div:
     if view.measure is None:
         view = view.replace(measure="REC01" if "REC01" in known.measures else next(iter(known.measures)))
     if view.dimension is None:
-        view = view.replace(dimension="sex")
+        view = view.replace(dimension=DEFAULT_DIMENSION)
     return html.Div(
         [
             html.H1("Cohort drill-down", className="page-title"),

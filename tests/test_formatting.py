@@ -32,3 +32,24 @@ def test_summary_with_counts():
 )
 def test_change(delta, unit, text):
     assert formatting.change(delta, unit) == text
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ('=HYPERLINK("http://evil.example","x")', '\'=HYPERLINK("http://evil.example","x")'),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("-2+3", "'-2+3"),
+        ("\tx", "'\tx"),
+        ("-3", "-3"),  # a plain negative number stays a number
+        ("-1,204.5%", "-1,204.5%"),
+        ("-", "-"),  # the missing-value marker
+        ("New provider from Feb 2019", "New provider from Feb 2019"),
+        (22.1, 22.1),
+        (None, None),
+    ],
+)
+def test_spreadsheet_safe(cell, written):
+    assert formatting.spreadsheet_safe(cell) == written

@@ -43,4 +43,4 @@ def browser_app(tmp_path):
         sync_catalogue(conn, load_catalogue())
         load_fixture_observations(conn)
     engine.dispose()
-    return create_app(Settings(database_url=url, auth=False, jobs_dir=str(tmp_path / "jobs")))
+    return create_app(Settings(database_url=url, auth=False, secure_cookies=False, jobs_dir=str(tmp_path / "jobs")))
