@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from dash import Dash
+from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
 from app import create_app
@@ -22,10 +23,21 @@ def add_users(engine: Engine) -> None:
         users.add(engine, username=name, password=PASSWORD, role=role)
 
 
+class SameOriginClient(FlaskClient):
+    """A test client whose requests come from the site's own pages, as a browser's do (the origin check refuses
+    state-changing requests without an Origin; tests of that check make their own requests)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ORIGIN"] = "http://localhost"
+
+
 def auth_app(engine: Engine, **settings: Any) -> Dash:
     """The app with sign-in on (unless `settings` say otherwise) and a fixed secret key."""
     url = engine.url.render_as_string(hide_password=False)
-    return create_app(Settings(database_url=url, **{"secret_key": "test-secret", **settings}))
+    app = create_app(Settings(database_url=url, **{"secret_key": "test-secret", **settings}))
+    app.server.test_client_class = SameOriginClient
+    return app
 
 
 def sign_in(client: Any, role: str) -> Any:
