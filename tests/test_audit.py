@@ -13,7 +13,7 @@ from callbacks import notes as notes_cb
 from callbacks.auth import SignedIn
 from dashboard import audit, queries, users
 from dashboard.cli import main
-from layouts import audit_page
+from layouts import audit_page, ids
 from tests.web import PASSWORD, USERS, auth_app, page_content, post_callback, response_text, sign_in
 
 
@@ -62,6 +62,14 @@ def test_viewers_cannot_change_commentary(secure_store):
         feedback, refresh, *_ = notes_cb.save_note({"measure": "REC01"}, "2023-Q4", "Board note", None, 0)
     assert "analyst or admin" in _text(feedback)
     assert queries.commentary(secure_store, measure="REC01").empty and audit.recent(secure_store).empty
+
+
+@pytest.mark.parametrize(("role", "form"), [("viewer", False), ("analyst", True), ("admin", True)])
+def test_the_commentary_form_is_offered_to_those_who_may_use_it(secure_store, role, form):
+    client = auth_app(secure_store).server.test_client()
+    sign_in(client, role)
+    page = response_text(post_callback(client, page_content("/measure/REC01")))
+    assert (ids.NOTE_SAVE in page) is form and ids.NOTE_LIST in page
 
 
 def test_user_changes_from_the_command_line_are_audited(engine, store_url, monkeypatch):
