@@ -177,3 +177,13 @@ def test_sign_in_and_out_are_audited(client, secure_store):
     assert list(log["action"])[:3] == [audit.SIGN_OUT, audit.SIGN_IN, audit.SIGN_IN_FAILED]
     assert set(log["username"][:3]) == {USERS["viewer"]}
     assert PASSWORD not in " ".join(log["detail"])
+
+
+def test_repeated_failures_lock_the_username_for_a_while(client, secure_store):
+    for _ in range(auth.MAX_FAILURES):
+        client.post("/login", data={"username": USERS["viewer"].upper(), "password": "guessing, guessing"})
+    refused = client.post("/login", data={"username": USERS["viewer"], "password": PASSWORD})
+    assert refused.status_code == 200 and "Too many failed sign-ins" in refused.get_data(as_text=True)
+    assert client.get("/_dash-layout").status_code == 401
+    sign_in(client, "analyst")  # other people are not locked out
+    assert audit.recent(secure_store)["detail"].str.contains("too many failures").any()
