@@ -28,6 +28,14 @@ def auth_app(engine: Engine, **settings: Any) -> Dash:
     return create_app(Settings(database_url=url, **{"secret_key": "test-secret", **settings}))
 
 
+def web_client(app: Dash) -> Any:
+    """A test client whose requests say they come from the site's own pages (the Origin header a browser sends),
+    as a request-origin check expects of every POST."""
+    client = app.server.test_client()
+    client.environ_base["HTTP_ORIGIN"] = "http://localhost"
+    return client
+
+
 def sign_in(client: Any, role: str) -> Any:
     response = client.post("/login", data={"username": USERS[role], "password": PASSWORD, "next": "/"})
     assert response.status_code == 302, response.data[:300]
