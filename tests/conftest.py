@@ -17,6 +17,24 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
+@pytest.fixture(autouse=True)
+def _engines_closed_after_each_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every engine a test makes — each app makes its own — is disposed after it, so its pooled connections close:
+    PostgreSQL allows only so many clients, and a suite that builds hundreds of apps would run out."""
+    made: list[Engine] = []
+    make = store.make_engine
+
+    def tracked(url: str) -> Engine:
+        engine = make(url)
+        made.append(engine)
+        return engine
+
+    monkeypatch.setattr(store, "make_engine", tracked)
+    yield
+    for engine in made:
+        engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     """A URL to an empty store: a fresh SQLite file, or a fresh PostgreSQL schema dropped afterwards."""

@@ -15,6 +15,7 @@ from dashboard.config import Settings
 from layouts import ids
 
 PASSWORD = "correct horse battery"
+SAME_SITE = {"Origin": "http://localhost"}  # what a browser sends with a POST from one of the site's own pages
 USERS = {"viewer": "board1", "analyst": "analyst1", "admin": "officer1"}  # role -> username
 
 
@@ -40,8 +41,18 @@ def auth_app(engine: Engine, **settings: Any) -> Dash:
     return app
 
 
+def web_client(app: Dash) -> Any:
+    """A test client whose requests say they come from the site's own pages (the Origin header a browser sends),
+    as a request-origin check expects of every POST."""
+    client = app.server.test_client()
+    client.environ_base["HTTP_ORIGIN"] = SAME_SITE["Origin"]
+    return client
+
+
 def sign_in(client: Any, role: str) -> Any:
-    response = client.post("/login", data={"username": USERS[role], "password": PASSWORD, "next": "/"})
+    response = client.post(
+        "/login", data={"username": USERS[role], "password": PASSWORD, "next": "/"}, headers=SAME_SITE
+    )
     assert response.status_code == 302, response.data[:300]
     return response
 
@@ -90,4 +101,4 @@ def response_text(response: Any) -> str:
 
 
 def post_callback(client: Any, body: dict[str, Any]) -> Any:
-    return client.post("/_dash-update-component", json=body)
+    return client.post("/_dash-update-component", json=body, headers=SAME_SITE)
