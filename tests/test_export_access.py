@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 
 import pytest
 from pypdf import PdfReader
@@ -139,3 +140,20 @@ def test_a_snapshot_of_restricted_data_is_not_found_by_a_viewer(secure_store):
         export.export_view(viewer, f"/snapshot/{snap.id}", "pdf")
     assert list(snapshots.listing(secure_store, visible=viewer.known().measures)["id"]) == [public.id]
     assert set(snapshots.listing(secure_store, visible=analyst.known().measures)["id"]) == {snap.id, public.id}
+
+
+@pytest.mark.parametrize("url", ["/", "/theme/reconvictions", "/present?theme=reconvictions"])
+def test_a_viewers_documents_leave_the_restricted_measure_out(secure_store, url):
+    viewer = Services(secure_store, Settings(), current_role=lambda: "viewer")
+    analyst = Services(secure_store, Settings(), current_role=lambda: "analyst")
+    assert restricted_leaks(json.dumps(export.document_for(viewer, url).to_dict(), ensure_ascii=False)) == []
+    assert RESTRICTED in json.dumps(export.document_for(analyst, url).to_dict())
+
+
+def test_a_viewers_board_pack_leaves_the_restricted_measure_out(secure_store):
+    viewer = Services(secure_store, Settings(), current_role=lambda: "viewer")
+    doc = export.pack_document(viewer, period="2024-Q4")
+    assert RESTRICTED not in doc.measures
+    assert restricted_leaks(json.dumps(doc.to_dict(), ensure_ascii=False)) == []
+    analyst = Services(secure_store, Settings(), current_role=lambda: "analyst")
+    assert RESTRICTED in export.pack_document(analyst, period="2024-Q4").measures
