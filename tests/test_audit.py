@@ -14,7 +14,7 @@ from callbacks.auth import SignedIn
 from dashboard import audit, queries, users
 from dashboard.cli import main
 from layouts import audit_page
-from tests.web import PASSWORD, USERS, auth_app, page_content, post_callback, response_text, sign_in
+from tests.web import PASSWORD, USERS, auth_app, browser, page_content, post_callback, response_text, sign_in
 
 
 def test_record_and_recent_newest_first(engine):
@@ -89,7 +89,7 @@ def test_imports_from_the_command_line_are_audited(engine, store_url, monkeypatc
 
 @pytest.mark.parametrize("role", ["viewer", "analyst"])
 def test_only_admins_see_the_audit_page(secure_store, role):
-    client = auth_app(secure_store).server.test_client()
+    client = browser(auth_app(secure_store))
     client.post("/login", data={"username": USERS[role], "password": "wrong password here"})
     sign_in(client, role)
     page = response_text(post_callback(client, page_content("/audit")))
@@ -98,7 +98,7 @@ def test_only_admins_see_the_audit_page(secure_store, role):
 
 def test_admins_see_the_audit_log_newest_first(secure_store):
     app = auth_app(secure_store)
-    client = app.server.test_client()
+    client = browser(app)
     client.post("/login", data={"username": "intruder", "password": "guess guess guess"})
     sign_in(client, "admin")
     page = response_text(post_callback(client, page_content("/audit")))

@@ -9,7 +9,17 @@ import pytest
 
 from callbacks import auth
 from dashboard import audit
-from tests.web import PASSWORD, USERS, auth_app, layout_text, page_content, post_callback, sign_in, view_callback
+from tests.web import (
+    PASSWORD,
+    USERS,
+    auth_app,
+    browser,
+    layout_text,
+    page_content,
+    post_callback,
+    sign_in,
+    view_callback,
+)
 
 TRENDS = ("measure-trend", "figure")
 
@@ -21,7 +31,7 @@ def app(secure_store):
 
 @pytest.fixture
 def client(app):
-    return app.server.test_client()
+    return browser(app)
 
 
 def test_sign_in_page_is_a_plain_form(client):
@@ -154,7 +164,7 @@ def test_without_a_key_each_process_gets_a_random_one_and_a_warning(secure_store
 
 
 def test_sign_in_off_lets_everyone_in_as_a_local_admin(secure_store):
-    client = auth_app(secure_store, auth=False).server.test_client()
+    client = browser(auth_app(secure_store, auth=False))
     assert client.get("/").status_code == 200
     layout = layout_text(client)
     assert "Sign-in off (local demo)" in layout and "Upload" in layout
@@ -162,7 +172,7 @@ def test_sign_in_off_lets_everyone_in_as_a_local_admin(secure_store):
 
 
 def test_public_mode_lets_anonymous_visitors_browse(secure_store):
-    client = auth_app(secure_store, public=True).server.test_client()
+    client = browser(auth_app(secure_store, public=True))
     assert client.get("/").status_code == 200
     layout = layout_text(client)
     assert "Sign in" in layout and "Signed in as" not in layout and "Audit log" not in layout

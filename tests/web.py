@@ -13,6 +13,7 @@ from dashboard import users
 from dashboard.config import Settings
 from layouts import ids
 
+SITE = "http://localhost"  # the host the Flask test client's requests name
 PASSWORD = "correct horse battery"
 USERS = {"viewer": "board1", "analyst": "analyst1", "admin": "officer1"}  # role -> username
 
@@ -26,6 +27,14 @@ def auth_app(engine: Engine, **settings: Any) -> Dash:
     """The app with sign-in on (unless `settings` say otherwise) and a fixed secret key."""
     url = engine.url.render_as_string(hide_password=False)
     return create_app(Settings(database_url=url, **{"secret_key": "test-secret", **settings}))
+
+
+def browser(app: Dash) -> Any:
+    """A test client that sends what a browser on the site sends with every request: the site's own Origin, which
+    the CSRF check (dashboard.web_security) wants on every POST, such as the sign-in form and Dash's callbacks."""
+    client = app.server.test_client()
+    client.environ_base["HTTP_ORIGIN"] = SITE
+    return client
 
 
 def sign_in(client: Any, role: str) -> Any:
