@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy import update
 
-from dashboard import export, export_data, queries, snapshots, views
+from dashboard import export, export_data, queries, snapshots, store, views
 from dashboard.config import Settings
 from dashboard.document import Document, Section, Table, Text
 from dashboard.importer import import_file
@@ -180,7 +181,15 @@ def test_neutralise_makes_formula_cells_inert(cell, safe):
 
 def test_a_note_that_looks_like_a_formula_downloads_inert(svc):
     data = b'measure,area,period,cohort,value,note\nMH01,E06000058,2024-Q4,all,40,"=HYPERLINK(""http://x"",""y"")"\n'
-    assert import_file(svc.engine, "f.csv", data=data, imported_by="test").outcome == "loaded"
+    assert import_file(svc.engine, "f.csv", data=data, imported_by="test").outcome == "rejected"  # refused now…
+    clean = data.replace(b'"=HYPERLINK(""http://x"",""y"")"', b"placeholder")
+    assert import_file(svc.engine, "f.csv", data=clean, imported_by="test").outcome == "loaded"
+    with svc.engine.begin() as conn:  # …but a store loaded before imports refused formulas may still hold one
+        conn.execute(
+            update(store.observations)
+            .where(store.observations.c.note == "placeholder")
+            .values(note='=HYPERLINK("http://x","y")')
+        )
     _, content = export.export_table(svc, "/measure/MH01?area=E06000058", "csv")
     assert "'=HYPERLINK" in content.decode("utf-8-sig")
     _, book_bytes = export.export_table(svc, "/measure/MH01?area=E06000058", "xlsx")
