@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from app import create_app
 from dashboard.config import Settings
 from tests.fingerprint import fingerprint
+from tests.fixtures import restricted_leaks
+from tests.web import auth_app, browser, response_text, sign_in
 
 ORIGIN = {"Origin": "http://localhost"}
 PAGES_CALLBACK = ".._pages_content.children..._pages_store.data.."
@@ -49,6 +51,7 @@ NASTY = [
     "2024-Q4",
     "99.8",
     "youth",
+    "REC03",  # a restricted measure (tests/fixtures.py): a viewer must never get its data
 ]
 SCALARS = st.one_of(
     st.sampled_from(NASTY),
@@ -71,6 +74,8 @@ HYPOTHESIS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+VIEWER = settings(HYPOTHESIS, max_examples=8)
 
 
 def _callback_keys() -> list[str]:
@@ -173,6 +178,30 @@ def test_hostile_callback_inputs_are_refused_or_ignored(app, small_store, key):
         else:
             assert {k: v for k, v in after.items() if k != "notes"} == {k: v for k, v in before.items() if k != "notes"}
             before.update(after)
+
+    check()
+
+
+@pytest.mark.parametrize("key", CALLBACKS)
+def test_a_signed_in_viewer_sending_hostile_input_gets_no_restricted_data(secure_store, key):
+    """The same, signed in as a viewer (a board member) with sign-in on: besides never a 500 and never a change,
+    no trace of the restricted measure's data in any answer, however the request is forged."""
+    app = auth_app(secure_store)
+    client = browser(app)
+    sign_in(client, "viewer")
+    callback = app.callback_map[key]
+    specs = callback["inputs"] + callback["state"]
+    before = fingerprint(secure_store)
+
+    @VIEWER
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        values = [data.draw(_value_for(spec), label=f"{spec['id']}.{spec['property']}") for spec in specs]
+        response = _post(client, _callback_request(key, callback, values))
+        assert response.status_code in (200, 204, 400, 403), (key, response.status_code)
+        if response.status_code == 200:
+            assert restricted_leaks(response_text(response), echo_code=True) == [], key
+        assert fingerprint(secure_store) == before, key
 
     check()
 
