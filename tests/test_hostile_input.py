@@ -19,7 +19,7 @@ from app import create_app
 from dashboard.config import Settings
 from tests.fingerprint import fingerprint
 from tests.fixtures import restricted_leaks
-from tests.web import auth_app, browser, response_text, sign_in
+from tests.web import auth_app, browser, dispose, response_text, sign_in
 
 ORIGIN = {"Origin": "http://localhost"}
 PAGES_CALLBACK = ".._pages_content.children..._pages_store.data.."
@@ -90,7 +90,9 @@ CALLBACKS = _callback_keys()
 
 @pytest.fixture
 def app(small_store):
-    return create_app(Settings(database_url=small_store.url.render_as_string(hide_password=False), auth=False))
+    app = create_app(Settings(database_url=small_store.url.render_as_string(hide_password=False), auth=False))
+    yield app
+    dispose(app)
 
 
 def _post(client, body: dict[str, Any]):
@@ -203,7 +205,10 @@ def test_a_signed_in_viewer_sending_hostile_input_gets_no_restricted_data(secure
             assert restricted_leaks(response_text(response), echo_code=True) == [], key
         assert fingerprint(secure_store) == before, key
 
-    check()
+    try:
+        check()
+    finally:
+        dispose(app)
 
 
 def _value_for(spec: dict[str, str]) -> st.SearchStrategy[Any]:

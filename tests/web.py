@@ -29,6 +29,11 @@ def auth_app(engine: Engine, **settings: Any) -> Dash:
     return create_app(Settings(database_url=url, **{"secret_key": "test-secret", **settings}))
 
 
+def dispose(app: Dash) -> None:
+    """Close the app's pooled store connections (PostgreSQL allows only so many clients at once)."""
+    app.server.extensions["pathways"].engine.dispose()
+
+
 def browser(app: Dash) -> Any:
     """A test client that sends what a browser on the site sends with every request: the site's own Origin, which
     the CSRF check (dashboard.web_security) wants on every POST, such as the sign-in form and Dash's callbacks."""
