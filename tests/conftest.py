@@ -17,6 +17,23 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
+@pytest.fixture(autouse=True)
+def _close_pools_after_each_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Dispose every engine a test made (each app makes one): PostgreSQL allows 100 clients, and a full run builds
+    far more apps than that, whose pools would otherwise stay open until the garbage collector found them."""
+    made: list[Engine] = []
+    real = store.make_engine
+
+    def tracked(url: str) -> Engine:
+        made.append(real(url))
+        return made[-1]
+
+    monkeypatch.setattr(store, "make_engine", tracked)
+    yield
+    for engine in made:
+        engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     """A URL to an empty store: a fresh SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
