@@ -19,7 +19,7 @@ from app import create_app
 from dashboard.config import Settings
 from tests.fingerprint import fingerprint
 from tests.fixtures import restricted_leaks
-from tests.web import auth_app, browser, dispose, response_text, sign_in
+from tests.web import auth_app, browser, dispose, sign_in
 
 ORIGIN = {"Origin": "http://localhost"}
 PAGES_CALLBACK = ".._pages_content.children..._pages_store.data.."
@@ -202,13 +202,22 @@ def test_a_signed_in_viewer_sending_hostile_input_gets_no_restricted_data(secure
         response = _post(client, _callback_request(key, callback, values))
         assert response.status_code in (200, 204, 400, 403), (key, response.status_code)
         if response.status_code == 200:
-            assert restricted_leaks(response_text(response), echo_code=True) == [], key
+            assert restricted_leaks(_answer_text(response), echo_code=True) == [], key
         assert fingerprint(secure_store) == before, key
 
     try:
         check()
     finally:
         dispose(app)
+
+
+def _answer_text(response: Any) -> str:
+    """A callback's answer as text, without a background job's random handles (its cache key and job number, in
+    which the digits of a restricted figure may turn up by chance)."""
+    answer = response.get_json()
+    if isinstance(answer, dict):
+        answer = {k: v for k, v in answer.items() if k not in ("cacheKey", "job")}
+    return json.dumps(answer, ensure_ascii=False)
 
 
 def _value_for(spec: dict[str, str]) -> st.SearchStrategy[Any]:
