@@ -21,6 +21,7 @@ from dashboard import web_faults
 from dashboard.config import ROOT, Settings
 from tests.fingerprint import fingerprint
 from tests.tcp_forwarder import Forwarder
+from tests.web import dispose
 
 ORIGIN = {"Origin": "http://localhost"}
 TILES = {
@@ -87,7 +88,7 @@ def _postgres_outage(small_store) -> None:
         _assert_serving_soon(client)
     finally:
         proxy.stop()
-        app.server.extensions["pathways"].engine.dispose()
+        dispose(app)
 
 
 def _assert_serving_soon(client) -> None:
@@ -108,6 +109,7 @@ def test_redis_unreachable_the_app_carries_on_without_the_cache(small_store):
     assert client.get("/").status_code == 200
     _assert_serving(client)
     _assert_serving(client)  # and again: nothing was (or could be) cached, nothing broke
+    dispose(app)
 
 
 # --- an import killed midway ------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from app import create_app
 from dashboard.config import Settings
 from tests.fingerprint import fingerprint
+from tests.fixtures import restricted_leaks
+from tests.web import auth_app, browser, dispose, sign_in
 
 ORIGIN = {"Origin": "http://localhost"}
 PAGES_CALLBACK = ".._pages_content.children..._pages_store.data.."
@@ -49,6 +51,7 @@ NASTY = [
     "2024-Q4",
     "99.8",
     "youth",
+    "REC03",  # a restricted measure (tests/fixtures.py): a viewer must never get its data
 ]
 SCALARS = st.one_of(
     st.sampled_from(NASTY),
@@ -72,6 +75,8 @@ HYPOTHESIS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+VIEWER = settings(HYPOTHESIS, max_examples=8)
+
 
 def _callback_keys() -> list[str]:
     """Every callback the app registers (Dash adds its page router on the first request)."""
@@ -85,7 +90,9 @@ CALLBACKS = _callback_keys()
 
 @pytest.fixture
 def app(small_store):
-    return create_app(Settings(database_url=small_store.url.render_as_string(hide_password=False), auth=False))
+    app = create_app(Settings(database_url=small_store.url.render_as_string(hide_password=False), auth=False))
+    yield app
+    dispose(app)
 
 
 def _post(client, body: dict[str, Any]):
@@ -175,6 +182,45 @@ def test_hostile_callback_inputs_are_refused_or_ignored(app, small_store, key):
             before.update(after)
 
     check()
+
+
+@pytest.mark.parametrize("key", CALLBACKS)
+def test_a_signed_in_viewer_sending_hostile_input_gets_no_restricted_data(secure_store, key):
+    """The same, signed in as a viewer (a board member) with sign-in on: besides never a 500 and never a change,
+    no trace of the restricted measure's data in any answer, however the request is forged."""
+    app = auth_app(secure_store)
+    client = browser(app)
+    sign_in(client, "viewer")
+    callback = app.callback_map[key]
+    specs = callback["inputs"] + callback["state"]
+    before = fingerprint(secure_store)
+
+    @VIEWER
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        values = [data.draw(_value_for(spec), label=f"{spec['id']}.{spec['property']}") for spec in specs]
+        body = _callback_request(key, callback, values)
+        response = _post(client, body)
+        assert response.status_code in (200, 204, 400, 403), (key, response.status_code)
+        if response.status_code == 200:
+            sent = json.dumps(body, ensure_ascii=False)  # what the request itself said may be echoed back
+            leaks = [n for n in restricted_leaks(_answer_text(response), echo_code=True) if n not in sent]
+            assert leaks == [], key
+        assert fingerprint(secure_store) == before, key
+
+    try:
+        check()
+    finally:
+        dispose(app)
+
+
+def _answer_text(response: Any) -> str:
+    """A callback's answer as text, without a background job's random handles (its cache key and job number, in
+    which the digits of a restricted figure may turn up by chance)."""
+    answer = response.get_json()
+    if isinstance(answer, dict):
+        answer = {k: v for k, v in answer.items() if k not in ("cacheKey", "job")}
+    return json.dumps(answer, ensure_ascii=False)
 
 
 def _value_for(spec: dict[str, str]) -> st.SearchStrategy[Any]:

@@ -9,13 +9,16 @@ from dashboard import queries
 from dashboard.config import Settings
 from dashboard.web_security import content_security_policy, is_same_origin
 from layouts import ids
+from tests.web import dispose
 
 SAVE_NOTE = "..note-feedback.children...note-refresh.data...note-text.value...note-id.data.."
 
 
 @pytest.fixture
 def app(small_store):
-    return create_app(Settings(database_url=small_store.url.render_as_string(hide_password=False), auth=False))
+    app = create_app(Settings(database_url=small_store.url.render_as_string(hide_password=False), auth=False))
+    yield app
+    dispose(app)
 
 
 def _add_note_request(text: str) -> dict:
@@ -66,6 +69,7 @@ def test_cookie_flags(app, small_store):
         Settings(database_url=small_store.url.render_as_string(hide_password=False), secure_cookies=False, auth=False)
     )
     assert local.server.config["SESSION_COOKIE_SECURE"] is False
+    dispose(local)
 
 
 def test_a_cross_site_post_is_refused_and_adds_no_note(app, small_store):
@@ -103,6 +107,7 @@ def test_trusted_origins_cover_a_proxy_that_rewrites_the_host(small_store):
     ok = client.post("/_dash-layout", headers={"Origin": "https://pathways.example.gov.uk"})
     assert ok.status_code != 403
     assert client.post("/_dash-layout", headers={"Origin": "https://evil.example"}).status_code == 403
+    dispose(app)
 
 
 @pytest.mark.parametrize(
