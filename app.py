@@ -90,22 +90,23 @@ def _admin_links() -> list[Any]:
     return [dbc.NavItem(dbc.NavLink("Upload", href="/upload")), dbc.NavItem(dbc.NavLink("Audit log", href="/audit"))]
 
 
+def _full_page_link(text: str, href: str, link_id: str) -> dbc.Nav:
+    """A navbar link that leaves the Dash app (sign-in and sign-out are plain server pages)."""
+    return dbc.Nav(dbc.NavItem(html.A(text, href=href, id=link_id, className="nav-link")), navbar=True)
+
+
 def _who() -> html.Div:
     """Who is signed in, and the way out (or in)."""
-    settings = services().settings
-    if not settings.auth:
-        return html.Div("Sign-in off (local demo)", id=ids.NAV_USER, className="nav-user")
+    if not services().settings.auth:
+        return html.Div("Sign-in off (local demo)", id=ids.NAV_USER, className="nav-user navbar-text ms-auto")
     name = current_username()
-    if not name:
-        return html.Div(html.A("Sign in", href="/login", className="nav-link"), id=ids.NAV_USER, className="nav-user")
-    return html.Div(
-        [
+    children: list[Any] = [_full_page_link("Sign in", "/login", ids.NAV_SIGN_IN)]
+    if name:
+        children = [
             html.Span(f"Signed in as {name} ({current_role()})", className="navbar-text me-3"),
-            html.A("Sign out", href="/logout", id=ids.NAV_SIGN_OUT, className="nav-link d-inline"),
-        ],
-        id=ids.NAV_USER,
-        className="nav-user d-flex align-items-center",
-    )
+            _full_page_link("Sign out", "/logout", ids.NAV_SIGN_OUT),
+        ]
+    return html.Div(children, id=ids.NAV_USER, className="nav-user d-flex align-items-center ms-auto")
 
 
 def _navbar() -> html.Header:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -28,6 +28,7 @@ log = logging.getLogger("pathways")
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")  # static files: no data in them
 OPEN_PATHS = frozenset({"/login", "/logout", "/favicon.ico", "/_favicon.ico"})
 SIGNED_IN_AT = "signed_in_at"
+MAX_FAILURES, LOCKOUT = 10, timedelta(minutes=15)  # failed sign-ins per username, and how long they count
 
 
 class SignedIn(UserMixin):  # type: ignore[misc]
@@ -122,10 +123,15 @@ def login() -> Any:
         elif request.args.get("signed_out"):
             notice = "You have signed out."
         return signin.page(next_url=next_url, notice=notice, public=public)
+    engine = services().engine
     username = request.form.get("username", "")[:200]
-    user = users.authenticate(services().engine, username=username, password=request.form.get("password", "")[:1000])
+    if _locked_out(username):
+        audit.record(engine, username=_key(username), action=audit.SIGN_IN_FAILED, detail="too many failures")
+        error = f"Too many failed sign-ins for this username: wait {LOCKOUT.seconds // 60} minutes, or ask an admin."
+        return signin.page(next_url=next_url, username=username, error=error, public=public)
+    user = users.authenticate(engine, username=username, password=request.form.get("password", "")[:1000])
     if user is None:
-        audit.record(services().engine, username=username.strip()[:120], action=audit.SIGN_IN_FAILED)
+        audit.record(engine, username=_key(username), action=audit.SIGN_IN_FAILED)
         error = "That username and password do not match an account."
         return signin.page(next_url=next_url, username=username, error=error, public=public)
     session.clear()
@@ -134,6 +140,18 @@ def login() -> Any:
     session[SIGNED_IN_AT] = time.time()
     audit.record(services().engine, username=user.username, action=audit.SIGN_IN, detail=f"role {user.role}")
     return redirect(next_url)
+
+
+def _key(username: str) -> str:
+    """A typed username as the audit log keys it (sign-in ignores case)."""
+    return username.strip().lower()[:120]
+
+
+def _locked_out(username: str) -> bool:
+    """Too many recent failures for this username (counted in the audit log, so every worker agrees)."""
+    since = datetime.now(UTC) - LOCKOUT
+    failures = audit.count_since(services().engine, username=_key(username), action=audit.SIGN_IN_FAILED, since=since)
+    return failures >= MAX_FAILURES
 
 
 def logout() -> Any:

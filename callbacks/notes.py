@@ -17,7 +17,8 @@ REFUSED = "You need the analyst or admin role to change commentary."
 
 def render_notes(view_data: dict[str, Any] | None, _refresh: Any = None) -> Any:
     svc, view, _ = current_view(view_data)
-    return measure_layout.note_list(queries.commentary(svc.engine, measure=view.measure or "", area=view.area))
+    notes = queries.commentary(svc.engine, measure=view.measure or "", area=view.area)
+    return measure_layout.note_list(notes, editable=access.can_annotate(current_role()))
 
 
 def save_note(view_data: dict[str, Any] | None, period: Any, text: Any, note_id: Any, refresh: Any) -> tuple[Any, ...]:

@@ -11,6 +11,7 @@ from plotly.io.json import to_json_plotly
 
 from callbacks.common import current_view
 from dashboard import overview as overview_data
+from dashboard import views
 from dashboard.filters import ViewFilter
 from dashboard.service import Services
 from layouts import ids
@@ -28,16 +29,7 @@ def render_tiles(view_data: dict[str, Any] | None) -> Any:
 
 
 def _tiles(svc: Services, view: ViewFilter, known: Any) -> list[Any]:
-    frame = svc.cached(
-        overview_data.tiles,
-        area=view.area,
-        comparator=view.comparator,
-        cohort=view.cohort,
-        period_to=view.period_to,
-        confidence=view.confidence,
-        suppress_below=svc.settings.suppression_threshold,
-        measures=list(known.measures),
-    )
+    frame = views.tiles_frame(svc, view, known)
     return overview_layout.tiles(frame, view=view, defaults=svc.defaults(), known=known)
 
 

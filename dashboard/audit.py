@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 
 from dashboard import store
 
@@ -39,6 +40,14 @@ def recent(engine: Engine, *, limit: int = 500) -> pd.DataFrame:
     with engine.connect() as conn:
         result = conn.execute(stmt.limit(limit))
         return pd.DataFrame.from_records([tuple(r) for r in result], columns=list(result.keys()))
+
+
+def count_since(engine: Engine, *, username: str, action: str, since: datetime) -> int:
+    """How many `action` entries `username` has had since `since` (e.g. failed sign-ins, to slow guessing)."""
+    t = store.audit_log
+    stmt = select(func.count()).where(t.c.username == username, t.c.action == action, t.c.at >= since)
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar() or 0)
 
 
 def import_detail(report: ImportReport) -> str:

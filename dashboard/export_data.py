@@ -55,17 +55,7 @@ def view_measures(svc: Services, view: ViewFilter, known: Known) -> list[str]:
 
 def rows(svc: Services, view: ViewFilter, measures: Sequence[str]) -> list[dict[str, Any]]:
     """The rows behind the view: `views.grid_rows` for each measure, plus each row's unit and note."""
-    frame = svc.cached(
-        queries.observations,
-        measure=list(measures),
-        area=view.area,
-        cohort=view.cohort,
-        period_from=view.period_from,
-        period_to=view.period_to,
-        comparator=view.comparator,
-        confidence=view.confidence,
-        suppress_below=svc.settings.suppression_threshold,
-    )
+    frame = views.grid_frame(svc, view, list(measures))
     out = views.records(frame)
     for record, unit, note in zip(out, frame.get("unit", []), frame.get("note", []), strict=True):
         record["unit"] = unit

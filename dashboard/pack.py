@@ -71,7 +71,7 @@ def build_pack(svc: Services, known: Known, view: ViewFilter) -> Document:
         theme_codes = [c for c in measures.loc[measures["theme"] == slug, "code"] if c in known.measures]
         sections.append(Section(name, [], level=1))
         sections += [measure_block(svc, view, known, code, full=False) for code in theme_codes]
-    found = exceptions(svc, view, known, tiles(svc, view, headline_only=False))
+    found = exceptions(svc, view, known, tiles(svc, view, known, headline_only=False))
     sections.append(
         Section(
             "Exceptions",

@@ -13,7 +13,6 @@ import pandas as pd
 from dashboard import figures, formatting, queries, views
 from dashboard.document import Chart, Document, Section, Table, Text
 from dashboard.filters import Known, ViewFilter, parse_query
-from dashboard.overview import tiles as tile_frame
 from dashboard.service import Services
 
 PAGES = ("overview", "theme", "measure", "drill", "data", "present")
@@ -186,21 +185,13 @@ def _num(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def tiles(svc: Services, view: ViewFilter, *, headline_only: bool = True) -> pd.DataFrame:
-    frame = svc.cached(
-        tile_frame,
-        area=view.area,
-        comparator=view.comparator,
-        cohort=view.cohort,
-        period_to=view.period_to,
-        confidence=view.confidence,
-        suppress_below=svc.settings.suppression_threshold,
-    )
+def tiles(svc: Services, view: ViewFilter, known: Known, *, headline_only: bool = True) -> pd.DataFrame:
+    frame = views.tiles_frame(svc, view, known)
     return frame[frame["headline"]] if headline_only and not frame.empty else frame
 
 
 def overview_sections(svc: Services, view: ViewFilter, known: Known, *, headline_only: bool = True) -> list[Section]:
-    frame = tiles(svc, view, headline_only=headline_only)
+    frame = tiles(svc, view, known, headline_only=headline_only)
     sections = []
     for slug, name in known.themes.items():
         rows = tile_rows(frame[frame["theme"] == slug]) if not frame.empty else []

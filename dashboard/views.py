@@ -160,9 +160,25 @@ def breakdown_figure(
     )
 
 
-def grid_rows(svc: Services, view: ViewFilter, measure: str) -> list[dict[str, Any]]:
-    """The rows behind the measure's charts: the trend, the breakdown and the areas, as plain records."""
-    frame = svc.cached(
+def tiles_frame(svc: Services, view: ViewFilter, known: Known) -> pd.DataFrame:
+    """The overview's headline row per measure the viewer may see (overview tiles, presentation, exports)."""
+    from dashboard import overview
+
+    return svc.cached(  # type: ignore[no-any-return]
+        overview.tiles,
+        area=view.area,
+        comparator=view.comparator,
+        cohort=view.cohort,
+        period_to=view.period_to,
+        confidence=view.confidence,
+        suppress_below=svc.settings.suppression_threshold,
+        measures=list(known.measures),
+    )
+
+
+def grid_frame(svc: Services, view: ViewFilter, measure: str | list[str]) -> pd.DataFrame:
+    """The observations behind a view's data table, for one measure or several."""
+    return svc.cached(  # type: ignore[no-any-return]
         queries.observations,
         measure=measure,
         area=view.area,
@@ -173,7 +189,11 @@ def grid_rows(svc: Services, view: ViewFilter, measure: str) -> list[dict[str, A
         confidence=view.confidence,
         suppress_below=svc.settings.suppression_threshold,
     )
-    return records(frame)
+
+
+def grid_rows(svc: Services, view: ViewFilter, measure: str) -> list[dict[str, Any]]:
+    """The rows behind the measure's charts: the trend, the breakdown and the areas, as plain records."""
+    return records(grid_frame(svc, view, measure))
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ NAV = "main-nav"
 DATA_AS_AT = "data-as-at"
 NAV_USER = "nav-user"
 NAV_SIGN_OUT = "nav-sign-out"
+NAV_SIGN_IN = "nav-sign-in"
 
 # Filter bar (shared by every page)
 F_AREA = "filter-area"

@@ -8,8 +8,9 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import access
 from layouts import components, ids
-from layouts.common import read_view
+from layouts.common import current_role, read_view
 from layouts.theme import components_short
 
 
@@ -135,24 +136,29 @@ def layout(code: str | None = None, **query: Any) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(html.Div(id=ids.MEASURE_META), lg=6),
-                    dbc.Col(commentary(known), lg=6),
+                    dbc.Col(commentary(known, editable=access.can_annotate(current_role())), lg=6),
                 ]
             ),
         ]
     )
 
 
-def commentary(known: Any) -> dbc.Card:
-    """Add, edit and delete annotations on this measure; they appear on every chart of it."""
+def commentary(known: Any, *, editable: bool = True) -> dbc.Card:
+    """Annotations on this measure (they appear on every chart of it); with `editable`, the form to add, edit
+    and delete them (analysts and admins)."""
     periods = [{"label": p, "value": p} for p in reversed(known.periods)]
+    shown = [html.Div(id=ids.NOTE_LIST), dcc.Store(id=ids.NOTE_ID), dcc.Store(id=ids.NOTE_REFRESH, data=0)]
+    if not editable:
+        shown.append(html.P("Analysts and admins add commentary.", className="small text-secondary"))
+        return dbc.Card(
+            [dbc.CardHeader(html.H2("Commentary", className="h5 mb-0")), dbc.CardBody(shown)], className="mb-4"
+        )
     return dbc.Card(
         [
             dbc.CardHeader(html.H2("Commentary", className="h5 mb-0")),
             dbc.CardBody(
                 [
-                    html.Div(id=ids.NOTE_LIST),
-                    dcc.Store(id=ids.NOTE_ID),
-                    dcc.Store(id=ids.NOTE_REFRESH, data=0),
+                    *shown,
                     dbc.Label("Period", html_for=ids.NOTE_PERIOD),
                     dbc.Select(id=ids.NOTE_PERIOD, options=periods, value=known.periods[-1] if known.periods else None),
                     dbc.Label("Note", html_for=ids.NOTE_TEXT, className="mt-2"),
@@ -166,8 +172,8 @@ def commentary(known: Any) -> dbc.Card:
     )
 
 
-def note_list(notes: Any) -> Any:
-    """The measure's notes, each with edit and delete buttons."""
+def note_list(notes: Any, *, editable: bool = True) -> Any:
+    """The measure's notes, each (when `editable`) with edit and delete buttons."""
     if notes.empty:
         return html.P("No commentary yet.", className="text-muted")
     items = []
@@ -178,24 +184,30 @@ def note_list(notes: Any) -> Any:
                 [
                     html.Strong(f"{r.period}{where}: "),
                     html.Span(r.text),
-                    " ",
-                    html.Button(
-                        "Edit",
-                        id={"type": ids.NOTE_EDIT, "id": int(r.id)},
-                        className="btn btn-link btn-sm",
-                        **{"aria-label": f"Edit the note for {r.period}"},
-                    ),
-                    html.Button(
-                        "Delete",
-                        id={"type": ids.NOTE_DELETE, "id": int(r.id)},
-                        className="btn btn-link btn-sm text-danger",
-                        **{"aria-label": f"Delete the note for {r.period}"},
-                    ),
+                    *(_note_buttons(r) if editable else []),
                 ],
                 className="note-item",
             )
         )
     return html.Ul(items, className="note-list")
+
+
+def _note_buttons(r: Any) -> list[Any]:
+    return [
+        " ",
+        html.Button(
+            "Edit",
+            id={"type": ids.NOTE_EDIT, "id": int(r.id)},
+            className="btn btn-link btn-sm",
+            **{"aria-label": f"Edit the note for {r.period}"},
+        ),
+        html.Button(
+            "Delete",
+            id={"type": ids.NOTE_DELETE, "id": int(r.id)},
+            className="btn btn-link btn-sm text-danger",
+            **{"aria-label": f"Delete the note for {r.period}"},
+        ),
+    ]
 
 
 def feedback(message: str, *, ok: bool) -> Any:

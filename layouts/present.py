@@ -13,7 +13,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import overview as overview_data
 from dashboard import views
 from dashboard.filters import Known, ViewFilter
 from layouts import components, ids
@@ -63,16 +62,7 @@ def layout(**query: Any) -> html.Div:
     slugs = list(known.themes)
     slug = view.theme if view.theme in known.themes else slugs[0]
     view = view.replace(theme=slug)
-    frame = svc.cached(
-        overview_data.tiles,
-        area=view.area,
-        comparator=view.comparator,
-        cohort=view.cohort,
-        period_to=view.period_to,
-        confidence=view.confidence,
-        suppress_below=svc.settings.suppression_threshold,
-        measures=list(known.measures),
-    )
+    frame = views.tiles_frame(svc, view, known)
     rows = headline_rows(frame, slug)
     at = slugs.index(slug)
     targets = {

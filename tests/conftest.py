@@ -18,15 +18,16 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
 @pytest.fixture(autouse=True)
-def _close_pools_after_each_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Dispose every engine a test made (each app makes one): PostgreSQL allows 100 clients, and a full run builds
-    far more apps than that, whose pools would otherwise stay open until the garbage collector found them."""
+def _engines_closed_after_each_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every engine a test makes — each app makes its own — is disposed after it, so its pooled connections close:
+    PostgreSQL allows only so many clients, and a suite that builds hundreds of apps would run out."""
     made: list[Engine] = []
-    real = store.make_engine
+    make = store.make_engine
 
     def tracked(url: str) -> Engine:
-        made.append(real(url))
-        return made[-1]
+        engine = make(url)
+        made.append(engine)
+        return engine
 
     monkeypatch.setattr(store, "make_engine", tracked)
     yield

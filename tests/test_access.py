@@ -12,13 +12,13 @@ from layouts import ids
 from tests.fixtures import RESTRICTED, restricted_leaks
 from tests.web import (
     auth_app,
-    browser,
     callback_body,
     page_content,
     post_callback,
     response_text,
     sign_in,
     view_callback,
+    web_client,
 )
 
 CATALOGUE = load_catalogue()
@@ -87,7 +87,7 @@ def test_visible_codes_from_the_store(engine):
 
 @pytest.fixture
 def client(secure_store):
-    return browser(auth_app(secure_store))
+    return web_client(auth_app(secure_store))
 
 
 @pytest.mark.parametrize("ask", sorted(ASKS))
@@ -115,7 +115,7 @@ def test_an_analyst_does_receive_it(client, ask):
 
 @pytest.mark.parametrize("ask", sorted(ASKS))
 def test_public_mode_shows_anonymous_visitors_published_measures_only(secure_store, ask):
-    client = browser(auth_app(secure_store, public=True))
+    client = web_client(auth_app(secure_store, public=True))
     response = post_callback(client, ASKS[ask])
     assert response.status_code in (200, 204)
     assert restricted_leaks(response.get_data(as_text=True), echo_code=ask in ECHOES_URL) == []

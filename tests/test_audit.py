@@ -13,8 +13,8 @@ from callbacks import notes as notes_cb
 from callbacks.auth import SignedIn
 from dashboard import audit, queries, users
 from dashboard.cli import main
-from layouts import audit_page
-from tests.web import PASSWORD, USERS, auth_app, browser, page_content, post_callback, response_text, sign_in
+from layouts import audit_page, ids
+from tests.web import PASSWORD, USERS, auth_app, page_content, post_callback, response_text, sign_in, web_client
 
 
 def test_record_and_recent_newest_first(engine):
@@ -64,6 +64,14 @@ def test_viewers_cannot_change_commentary(secure_store):
     assert queries.commentary(secure_store, measure="REC01").empty and audit.recent(secure_store).empty
 
 
+@pytest.mark.parametrize(("role", "form"), [("viewer", False), ("analyst", True), ("admin", True)])
+def test_the_commentary_form_is_offered_to_those_who_may_use_it(secure_store, role, form):
+    client = web_client(auth_app(secure_store))
+    sign_in(client, role)
+    page = response_text(post_callback(client, page_content("/measure/REC01")))
+    assert (ids.NOTE_SAVE in page) is form and ids.NOTE_LIST in page
+
+
 def test_user_changes_from_the_command_line_are_audited(engine, store_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", store_url)
     runner = CliRunner()
@@ -89,7 +97,7 @@ def test_imports_from_the_command_line_are_audited(engine, store_url, monkeypatc
 
 @pytest.mark.parametrize("role", ["viewer", "analyst"])
 def test_only_admins_see_the_audit_page(secure_store, role):
-    client = browser(auth_app(secure_store))
+    client = web_client(auth_app(secure_store))
     client.post("/login", data={"username": USERS[role], "password": "wrong password here"})
     sign_in(client, role)
     page = response_text(post_callback(client, page_content("/audit")))
@@ -98,7 +106,7 @@ def test_only_admins_see_the_audit_page(secure_store, role):
 
 def test_admins_see_the_audit_log_newest_first(secure_store):
     app = auth_app(secure_store)
-    client = browser(app)
+    client = web_client(app)
     client.post("/login", data={"username": "intruder", "password": "guess guess guess"})
     sign_in(client, "admin")
     page = response_text(post_callback(client, page_content("/audit")))

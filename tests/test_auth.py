@@ -13,12 +13,12 @@ from tests.web import (
     PASSWORD,
     USERS,
     auth_app,
-    browser,
     layout_text,
     page_content,
     post_callback,
     sign_in,
     view_callback,
+    web_client,
 )
 
 TRENDS = ("measure-trend", "figure")
@@ -31,7 +31,7 @@ def app(secure_store):
 
 @pytest.fixture
 def client(app):
-    return browser(app)
+    return web_client(app)
 
 
 def test_sign_in_page_is_a_plain_form(client):
@@ -164,7 +164,7 @@ def test_without_a_key_each_process_gets_a_random_one_and_a_warning(secure_store
 
 
 def test_sign_in_off_lets_everyone_in_as_a_local_admin(secure_store):
-    client = browser(auth_app(secure_store, auth=False))
+    client = web_client(auth_app(secure_store, auth=False))
     assert client.get("/").status_code == 200
     layout = layout_text(client)
     assert "Sign-in off (local demo)" in layout and "Upload" in layout
@@ -172,7 +172,7 @@ def test_sign_in_off_lets_everyone_in_as_a_local_admin(secure_store):
 
 
 def test_public_mode_lets_anonymous_visitors_browse(secure_store):
-    client = browser(auth_app(secure_store, public=True))
+    client = web_client(auth_app(secure_store, public=True))
     assert client.get("/").status_code == 200
     layout = layout_text(client)
     assert "Sign in" in layout and "Signed in as" not in layout and "Audit log" not in layout
@@ -187,3 +187,13 @@ def test_sign_in_and_out_are_audited(client, secure_store):
     assert list(log["action"])[:3] == [audit.SIGN_OUT, audit.SIGN_IN, audit.SIGN_IN_FAILED]
     assert set(log["username"][:3]) == {USERS["viewer"]}
     assert PASSWORD not in " ".join(log["detail"])
+
+
+def test_repeated_failures_lock_the_username_for_a_while(client, secure_store):
+    for _ in range(auth.MAX_FAILURES):
+        client.post("/login", data={"username": USERS["viewer"].upper(), "password": "guessing, guessing"})
+    refused = client.post("/login", data={"username": USERS["viewer"], "password": PASSWORD})
+    assert refused.status_code == 200 and "Too many failed sign-ins" in refused.get_data(as_text=True)
+    assert client.get("/_dash-layout").status_code == 401
+    sign_in(client, "analyst")  # other people are not locked out
+    assert audit.recent(secure_store)["detail"].str.contains("too many failures").any()

@@ -24,3 +24,18 @@ def test_environment_overrides_defaults():
 def test_bad_environment_value_is_named():
     with pytest.raises(ValueError, match="PATHWAYS_PORT"):
         Settings.from_env({"PATHWAYS_PORT": "eighty"})
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("on", True), ("OFF", False), ("1", True), ("no", False)])
+def test_sign_in_is_on_unless_turned_off(raw, expected):
+    assert Settings().auth is True and Settings().public is False
+    assert Settings.from_env({"PATHWAYS_AUTH": raw}).auth is expected
+
+
+def test_a_mistyped_switch_is_an_error_not_a_guess():
+    with pytest.raises(ValueError, match="PATHWAYS_AUTH"):
+        Settings.from_env({"PATHWAYS_AUTH": "of"})
+
+
+def test_the_secret_key_is_never_printed():
+    assert "s3cret" not in repr(Settings(secret_key="s3cret"))

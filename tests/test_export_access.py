@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 
 import pytest
 from pypdf import PdfReader
@@ -14,7 +15,7 @@ from dashboard.config import Settings
 from dashboard.service import Services
 from layouts import ids
 from tests.fixtures import RESTRICTED, restricted_leaks
-from tests.web import auth_app, browser, post_callback, response_text, sign_in
+from tests.web import auth_app, post_callback, response_text, sign_in
 
 
 def _export_request(app, trigger: str, pathname: str, search: str = "") -> dict:
@@ -63,7 +64,7 @@ def app(secure_store):
 
 @pytest.mark.parametrize("path", ["/measure/REC03", "/theme/reconvictions", "/data?measure=REC03", "/"])
 def test_a_viewers_csv_download_holds_no_restricted_data(app, path):
-    client = browser(app)
+    client = app.server.test_client()
     sign_in(client, "viewer")
     pathname, _, search = path.partition("?")
     response = post_callback(client, _export_request(app, ids.EXPORT_CSV, pathname, "?" + search if search else ""))
@@ -73,20 +74,20 @@ def test_a_viewers_csv_download_holds_no_restricted_data(app, path):
 
 
 def test_an_analysts_csv_download_does_hold_the_restricted_measure(app):
-    client = browser(app)
+    client = app.server.test_client()
     sign_in(client, "analyst")
     response = post_callback(client, _export_request(app, ids.EXPORT_CSV, "/theme/reconvictions"))
     assert RESTRICTED in _downloaded(response)
 
 
 def test_anonymous_export_requests_are_refused(app):
-    client = browser(app)
+    client = app.server.test_client()
     for trigger in (ids.EXPORT_CSV, ids.EXPORT_PDF):
         assert post_callback(client, _export_request(app, trigger, "/theme/reconvictions")).status_code == 401
 
 
 def test_the_export_ticket_carries_the_signed_in_role(app):
-    client = browser(app)
+    client = app.server.test_client()
     sign_in(client, "viewer")
     response = post_callback(client, _export_request(app, ids.EXPORT_PACK, "/theme/reconvictions"))
     token = response.get_json()["response"][ids.EXPORT_TICKET]["data"]
@@ -139,3 +140,20 @@ def test_a_snapshot_of_restricted_data_is_not_found_by_a_viewer(secure_store):
         export.export_view(viewer, f"/snapshot/{snap.id}", "pdf")
     assert list(snapshots.listing(secure_store, visible=viewer.known().measures)["id"]) == [public.id]
     assert set(snapshots.listing(secure_store, visible=analyst.known().measures)["id"]) == {snap.id, public.id}
+
+
+@pytest.mark.parametrize("url", ["/", "/theme/reconvictions", "/present?theme=reconvictions"])
+def test_a_viewers_documents_leave_the_restricted_measure_out(secure_store, url):
+    viewer = Services(secure_store, Settings(), current_role=lambda: "viewer")
+    analyst = Services(secure_store, Settings(), current_role=lambda: "analyst")
+    assert restricted_leaks(json.dumps(export.document_for(viewer, url).to_dict(), ensure_ascii=False)) == []
+    assert RESTRICTED in json.dumps(export.document_for(analyst, url).to_dict())
+
+
+def test_a_viewers_board_pack_leaves_the_restricted_measure_out(secure_store):
+    viewer = Services(secure_store, Settings(), current_role=lambda: "viewer")
+    doc = export.pack_document(viewer, period="2024-Q4")
+    assert RESTRICTED not in doc.measures
+    assert restricted_leaks(json.dumps(doc.to_dict(), ensure_ascii=False)) == []
+    analyst = Services(secure_store, Settings(), current_role=lambda: "analyst")
+    assert RESTRICTED in export.pack_document(analyst, period="2024-Q4").measures

@@ -16,7 +16,7 @@ from callbacks.auth import SignedIn
 from dashboard import audit, store, users
 from layouts import ids
 from layouts import upload as upload_layout
-from tests.web import USERS, auth_app, browser, callback_body, page_content, post_callback, response_text, sign_in
+from tests.web import USERS, auth_app, callback_body, page_content, post_callback, response_text, sign_in, web_client
 
 GOOD = "measure,area,period,cohort,value\nMH01,E23000039,2024-Q4,all,30\nMH01,E06000059,2024-Q4,all,7\n"
 BAD = GOOD + "MH01,E99999999,2024-Q4,all,5\nMH01,E23000039,2024-Q9,all,5\n"
@@ -154,7 +154,7 @@ def test_non_admins_are_refused_by_the_callbacks_too(app, secure_store, role):
 
 
 def test_a_crafted_load_request_from_a_viewer_loads_nothing(app, secure_store):
-    client = browser(app)
+    client = web_client(app)
     sign_in(client, "viewer")
     before = _count(secure_store)
     body = callback_body(
@@ -175,7 +175,7 @@ def test_a_crafted_load_request_from_a_viewer_loads_nothing(app, secure_store):
 
 
 def test_admins_see_the_upload_and_audit_links(app):
-    client = browser(app)
+    client = web_client(app)
     sign_in(client, "admin")
     layout = json.dumps(client.get("/_dash-layout").get_json())
     assert "/upload" in layout.replace("\\u002f", "/") and "Audit log" in layout

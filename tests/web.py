@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from dash import Dash
+from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
 from app import create_app
@@ -13,8 +14,8 @@ from dashboard import users
 from dashboard.config import Settings
 from layouts import ids
 
-SITE = "http://localhost"  # the host the Flask test client's requests name
 PASSWORD = "correct horse battery"
+SAME_SITE = {"Origin": "http://localhost"}  # what a browser sends with a POST from one of the site's own pages
 USERS = {"viewer": "board1", "analyst": "analyst1", "admin": "officer1"}  # role -> username
 
 
@@ -23,10 +24,29 @@ def add_users(engine: Engine) -> None:
         users.add(engine, username=name, password=PASSWORD, role=role)
 
 
+class SameOriginClient(FlaskClient):
+    """A test client whose requests come from the site's own pages, as a browser's do (the origin check refuses
+    state-changing requests without an Origin; tests of that check make their own requests)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ORIGIN"] = "http://localhost"
+
+
 def auth_app(engine: Engine, **settings: Any) -> Dash:
     """The app with sign-in on (unless `settings` say otherwise) and a fixed secret key."""
     url = engine.url.render_as_string(hide_password=False)
-    return create_app(Settings(database_url=url, **{"secret_key": "test-secret", **settings}))
+    app = create_app(Settings(database_url=url, **{"secret_key": "test-secret", **settings}))
+    app.server.test_client_class = SameOriginClient
+    return app
+
+
+def web_client(app: Dash) -> Any:
+    """A test client whose requests say they come from the site's own pages (the Origin header a browser sends),
+    as a request-origin check expects of every POST."""
+    client = app.server.test_client()
+    client.environ_base["HTTP_ORIGIN"] = SAME_SITE["Origin"]
+    return client
 
 
 def dispose(app: Dash) -> None:
@@ -34,16 +54,10 @@ def dispose(app: Dash) -> None:
     app.server.extensions["pathways"].engine.dispose()
 
 
-def browser(app: Dash) -> Any:
-    """A test client that sends what a browser on the site sends with every request: the site's own Origin, which
-    the CSRF check (dashboard.web_security) wants on every POST, such as the sign-in form and Dash's callbacks."""
-    client = app.server.test_client()
-    client.environ_base["HTTP_ORIGIN"] = SITE
-    return client
-
-
 def sign_in(client: Any, role: str) -> Any:
-    response = client.post("/login", data={"username": USERS[role], "password": PASSWORD, "next": "/"})
+    response = client.post(
+        "/login", data={"username": USERS[role], "password": PASSWORD, "next": "/"}, headers=SAME_SITE
+    )
     assert response.status_code == 302, response.data[:300]
     return response
 
@@ -92,4 +106,4 @@ def response_text(response: Any) -> str:
 
 
 def post_callback(client: Any, body: dict[str, Any]) -> Any:
-    return client.post("/_dash-update-component", json=body)
+    return client.post("/_dash-update-component", json=body, headers=SAME_SITE)
