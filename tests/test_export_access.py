@@ -15,7 +15,7 @@ from dashboard.config import Settings
 from dashboard.service import Services
 from layouts import ids
 from tests.fixtures import RESTRICTED, restricted_leaks
-from tests.web import auth_app, browser, post_callback, response_text, sign_in
+from tests.web import auth_app, post_callback, response_text, sign_in
 
 
 def _export_request(app, trigger: str, pathname: str, search: str = "") -> dict:
@@ -64,7 +64,7 @@ def app(secure_store):
 
 @pytest.mark.parametrize("path", ["/measure/REC03", "/theme/reconvictions", "/data?measure=REC03", "/"])
 def test_a_viewers_csv_download_holds_no_restricted_data(app, path):
-    client = browser(app)
+    client = app.server.test_client()
     sign_in(client, "viewer")
     pathname, _, search = path.partition("?")
     response = post_callback(client, _export_request(app, ids.EXPORT_CSV, pathname, "?" + search if search else ""))
@@ -74,20 +74,20 @@ def test_a_viewers_csv_download_holds_no_restricted_data(app, path):
 
 
 def test_an_analysts_csv_download_does_hold_the_restricted_measure(app):
-    client = browser(app)
+    client = app.server.test_client()
     sign_in(client, "analyst")
     response = post_callback(client, _export_request(app, ids.EXPORT_CSV, "/theme/reconvictions"))
     assert RESTRICTED in _downloaded(response)
 
 
 def test_anonymous_export_requests_are_refused(app):
-    client = browser(app)
+    client = app.server.test_client()
     for trigger in (ids.EXPORT_CSV, ids.EXPORT_PDF):
         assert post_callback(client, _export_request(app, trigger, "/theme/reconvictions")).status_code == 401
 
 
 def test_the_export_ticket_carries_the_signed_in_role(app):
-    client = browser(app)
+    client = app.server.test_client()
     sign_in(client, "viewer")
     response = post_callback(client, _export_request(app, ids.EXPORT_PACK, "/theme/reconvictions"))
     token = response.get_json()["response"][ids.EXPORT_TICKET]["data"]

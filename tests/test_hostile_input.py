@@ -19,7 +19,7 @@ from app import create_app
 from dashboard.config import Settings
 from tests.fingerprint import fingerprint
 from tests.fixtures import restricted_leaks
-from tests.web import auth_app, browser, dispose, sign_in
+from tests.web import auth_app, dispose, sign_in, web_client
 
 ORIGIN = {"Origin": "http://localhost"}
 PAGES_CALLBACK = ".._pages_content.children..._pages_store.data.."
@@ -189,7 +189,7 @@ def test_a_signed_in_viewer_sending_hostile_input_gets_no_restricted_data(secure
     """The same, signed in as a viewer (a board member) with sign-in on: besides never a 500 and never a change,
     no trace of the restricted measure's data in any answer, however the request is forged."""
     app = auth_app(secure_store)
-    client = browser(app)
+    client = web_client(app)
     sign_in(client, "viewer")
     callback = app.callback_map[key]
     specs = callback["inputs"] + callback["state"]

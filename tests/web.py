@@ -14,7 +14,6 @@ from dashboard import users
 from dashboard.config import Settings
 from layouts import ids
 
-SITE = "http://localhost"  # the host the Flask test client's requests name
 PASSWORD = "correct horse battery"
 SAME_SITE = {"Origin": "http://localhost"}  # what a browser sends with a POST from one of the site's own pages
 USERS = {"viewer": "board1", "analyst": "analyst1", "admin": "officer1"}  # role -> username
@@ -53,14 +52,6 @@ def web_client(app: Dash) -> Any:
 def dispose(app: Dash) -> None:
     """Close the app's pooled store connections (PostgreSQL allows only so many clients at once)."""
     app.server.extensions["pathways"].engine.dispose()
-
-
-def browser(app: Dash) -> Any:
-    """A test client that sends what a browser on the site sends with every request: the site's own Origin, which
-    the CSRF check (dashboard.web_security) wants on every POST, such as the sign-in form and Dash's callbacks."""
-    client = app.server.test_client()
-    client.environ_base["HTTP_ORIGIN"] = SITE
-    return client
 
 
 def sign_in(client: Any, role: str) -> Any:
