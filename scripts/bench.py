@@ -97,7 +97,7 @@ CALLBACKS: dict[str, tuple[list[tuple[str, str]], list[dict[str, Any]], Callable
     ),
     "tartan rug": (
         [(ids.OVERVIEW_RUG, "children")],
-        [{"id": ids.OVERVIEW_TABS, "property": "active_tab", "value": "rug"}],
+        [{"id": ids.OVERVIEW_TABS, "property": "value", "value": "rug"}],
         lambda i: {
             "to": f"20{22 + i % 12 // 4}-Q{1 + i % 4}",
             "comparator": ["K04000001", "E12000009", "E92000001"][i // 12 % 3],

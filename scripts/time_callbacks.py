@@ -37,7 +37,7 @@ def payload(outputs: list[tuple[str, str]], view: dict[str, str]) -> dict[str, o
         else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [{"id": ids.VIEW, "property": "data", "value": view}]
         + (
-            [{"id": ids.OVERVIEW_TABS, "property": "active_tab", "value": "rug"}]
+            [{"id": ids.OVERVIEW_TABS, "property": "value", "value": "rug"}]
             if outputs[0][0] == ids.OVERVIEW_RUG
             else []
         ),
