@@ -105,6 +105,11 @@ def save_snapshot(svc: Services, url: str, title: str | None, author: str | None
     return html.Span(["Saved. Its permanent link: ", html.A(link, href=link, id="snapshot-link")])
 
 
+def _audit(action: str, detail: str) -> None:
+    """Who exported or kept what, in the audit log."""
+    audit.record(services().engine, username=current_username(), action=action, detail=detail[:500])
+
+
 def register(app: Dash) -> None:
     settings: Settings = app.server.extensions[EXTENSION].settings  # the job process has no request to ask
 
@@ -120,7 +125,7 @@ def register(app: Dash) -> None:
     def ask_for_export(_pdf: int, _png: int, _pack: int, pathname: str | None, search: str | None) -> str:
         what = {ids.EXPORT_PNG: "png", ids.EXPORT_PACK: "pack"}.get(str(ctx.triggered_id), "pdf")
         url = address(pathname, search)
-        audit.record(services().engine, username=current_username(), action="export", detail=f"{what} {url}"[:500])
+        _audit("export", f"{what} {url}")
         return ticket(app.server.secret_key, url=url, what=what, role=current_role(), user=current_username())
 
     @app.callback(
@@ -160,7 +165,7 @@ def register(app: Dash) -> None:
     def download_data(_csv: int, _xlsx: int, pathname: str | None, search: str | None) -> tuple[Any, Any, Any]:
         url = address(pathname, search)
         fmt = "xlsx" if ctx.triggered_id == ids.EXPORT_XLSX else "csv"
-        audit.record(services().engine, username=current_username(), action="export", detail=f"{fmt} {url}"[:500])
+        _audit("export", f"{fmt} {url}")
         return data_download(services(), ctx.triggered_id, url)
 
     @app.callback(
@@ -183,7 +188,7 @@ def register(app: Dash) -> None:
     )
     def save(_clicks: int, pathname: str | None, search: str | None, title: Any, author: Any) -> Any:
         url = address(pathname, search)
-        audit.record(services().engine, username=current_username(), action="snapshot", detail=url[:500])
+        _audit("snapshot", url)
         return save_snapshot(services(), url, _text(title), _text(author) or current_username())
 
 

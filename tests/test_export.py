@@ -12,21 +12,14 @@ from pypdf import PdfReader
 from sqlalchemy import select, update
 
 from dashboard import export, export_data, queries, snapshots, store, views
+from dashboard.catalogue import load_catalogue
 from dashboard.config import Settings
 from dashboard.document import Document, Section, Table, Text
 from dashboard.importer import import_file
 from dashboard.pdf import render_pdf
 from dashboard.service import Services
 
-THEMES = [
-    "Accommodation",
-    "Youth",
-    "Education, training and employment",
-    "Mental health",
-    "Reconvictions",
-    "Substance misuse",
-    "Domestic abuse",
-]
+THEMES = [theme.name for theme in load_catalogue().themes]
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ class SameOriginClient(FlaskClient):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.environ_base["HTTP_ORIGIN"] = "http://localhost"
+        self.environ_base["HTTP_ORIGIN"] = SAME_SITE["Origin"]
 
 
 def auth_app(engine: Engine, **settings: Any) -> Dash:
@@ -44,9 +44,8 @@ def auth_app(engine: Engine, **settings: Any) -> Dash:
 def web_client(app: Dash) -> Any:
     """A test client whose requests say they come from the site's own pages (the Origin header a browser sends),
     as a request-origin check expects of every POST."""
-    client = app.server.test_client()
-    client.environ_base["HTTP_ORIGIN"] = SAME_SITE["Origin"]
-    return client
+    app.server.test_client_class = SameOriginClient
+    return app.server.test_client()
 
 
 def dispose(app: Dash) -> None:

@@ -34,13 +34,23 @@ def pytest_setup_options() -> Options:
     return options
 
 
-@pytest.fixture
-def browser_app(tmp_path):
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
+def fixture_store(path, *, users: bool = False) -> str:
+    """A SQLite store at `path` with the catalogue and the fixture observations (and a user of each role)."""
+    url = f"sqlite:///{path}"
     engine = store.make_engine(url)
     store.upgrade(engine)
     with engine.begin() as conn:
         sync_catalogue(conn, load_catalogue())
         load_fixture_observations(conn)
+    if users:
+        from tests.web import add_users
+
+        add_users(engine)
     engine.dispose()
+    return url
+
+
+@pytest.fixture
+def browser_app(tmp_path):
+    url = fixture_store(tmp_path / "browser.db")
     return create_app(Settings(database_url=url, auth=False, secure_cookies=False, jobs_dir=str(tmp_path / "jobs")))

@@ -6,27 +6,18 @@ import pytest
 from selenium.webdriver.support.ui import Select
 
 from app import create_app
-from dashboard import store
-from dashboard.catalogue import load_catalogue, sync_catalogue
 from dashboard.config import Settings
 from layouts import ids
 from layouts.components import dom_id, filter_id
-from tests.fixtures import load_fixture_observations
-from tests.web import PASSWORD, USERS, add_users
+from tests.browser.conftest import fixture_store
+from tests.web import PASSWORD, USERS
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def signin_app(tmp_path):
-    url = f"sqlite:///{tmp_path / 'signin.db'}"
-    engine = store.make_engine(url)
-    store.upgrade(engine)
-    with engine.begin() as conn:
-        sync_catalogue(conn, load_catalogue())
-        load_fixture_observations(conn)
-    add_users(engine)
-    engine.dispose()
+    url = fixture_store(tmp_path / "signin.db", users=True)
     return create_app(Settings(database_url=url, secret_key="browser-test"))
 
 
