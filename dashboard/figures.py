@@ -1,11 +1,17 @@
-"""Plotly figures in one look: a colour-blind-safe palette, plain-English hover text, a footnote on every chart."""
+"""Plotly figures in one look: a colour-blind-safe palette, plain-English hover text, a footnote on every chart.
+
+Each builder returns the figure as plain plotly JSON (a dict of `data` and `layout`), not a `go.Figure`: plotly's
+figure objects validate every property as it is set, which cost more than the query behind a chart (11 ms of a
+trend's 30 ms at national scale). The dicts are what the browser, the cache and kaleido consume anyway, and
+tests/test_figures.py passes every builder's output through `go.Figure` so plotly still checks each one."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
+import plotly.graph_objects as go  # the template only
 import plotly.io as pio
 
 from dashboard import formatting
@@ -22,6 +28,7 @@ COMPARISON = {
     "not compared": ("#bfc1c3", "–", "Not compared"),
 }
 TEMPLATE = "pathways"
+Figure = dict[str, Any]  # plotly figure JSON: {"data": [trace, …], "layout": {…}}
 
 pio.templates[TEMPLATE] = go.layout.Template(
     layout=go.Layout(
@@ -43,28 +50,79 @@ def comparison_label(comparison: str) -> str:
     return f"{icon} {word}"
 
 
-def _base(title: str, footnote: str, unit: str, height: int = 380) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(
-        template=TEMPLATE,
-        height=height,
-        title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 17}},
-        yaxis_title=formatting.UNIT_LABEL.get(unit, ""),
-    )
+# The template written out once; every figure's layout refers to this one (read-only) dict.
+TEMPLATE_JSON: dict[str, Any] = pio.templates[TEMPLATE].to_plotly_json()
+
+
+def _base(title: str, footnote: str, unit: str, height: int = 380) -> Figure:
+    layout: dict[str, Any] = {
+        "template": TEMPLATE_JSON,
+        "height": height,
+        "title": {"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 17}},
+        "yaxis": {"title": {"text": formatting.UNIT_LABEL.get(unit, "")}},
+        "xaxis": {},
+        "annotations": [],
+        "shapes": [],
+    }
     if footnote:
-        fig.add_annotation(
-            text=footnote,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=-0.32,
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font={"size": 11, "color": MUTED},
-            align="left",
+        layout["annotations"].append(
+            {
+                "text": footnote,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.32,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"size": 11, "color": MUTED},
+                "align": "left",
+            }
         )
-    return fig
+    return {"data": [], "layout": layout}
+
+
+def _hline(fig: Figure, y: float, line: dict[str, Any], text: str, *, left: bool = False) -> None:
+    """A line across the plot at `y`, labelled above its left or right end (as plotly's add_hline draws it)."""
+    fig["layout"]["shapes"].append(
+        {"type": "line", "line": line, "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y}
+    )
+    fig["layout"]["annotations"].append(
+        {
+            "text": text,
+            "showarrow": False,
+            "xref": "x domain",
+            "x": 0 if left else 1,
+            "xanchor": "left" if left else "right",
+            "yref": "y",
+            "y": y,
+            "yanchor": "bottom",
+        }
+    )
+
+
+def _vline(fig: Figure, x: float, line: dict[str, Any], text: str) -> None:
+    """A line up the plot at `x`, labelled at its top right (as plotly's add_vline draws it)."""
+    fig["layout"]["shapes"].append(
+        {"type": "line", "line": line, "xref": "x", "x0": x, "x1": x, "yref": "y domain", "y0": 0, "y1": 1}
+    )
+    fig["layout"]["annotations"].append(
+        {
+            "text": text,
+            "showarrow": False,
+            "xref": "x",
+            "x": x,
+            "xanchor": "left",
+            "yref": "y domain",
+            "y": 1,
+            "yanchor": "top",
+        }
+    )
+
+
+def _numbers(values: Any) -> list[float | None]:
+    """A column as a JSON-ready list: floats, with None where the value is missing."""
+    return [None if pd.isna(v) else float(v) for v in values]
 
 
 def _hover(frame: pd.DataFrame, unit: str) -> list[str]:
@@ -86,58 +144,61 @@ def trend(
     comparator_name: str = "",
     annotations: pd.DataFrame | None = None,
     confidence: float = 0.95,
-) -> go.Figure:
+) -> Figure:
     """Value over time with its confidence band, the comparator and target lines, and annotation markers."""
     fig = _base(title, footnote, unit)
-    _add_commentary_trace(fig, frame, annotations)
+    fig["data"].append(_commentary_trace(frame, annotations))
     if frame.empty:
         return _empty(fig, "No data for this selection")
     x = frame["period"].astype(str).tolist()
-    has_ci = frame["lower_ci"].notna().any()
-    if has_ci:
-        fig.add_trace(
-            go.Scatter(
-                x=x + x[::-1],
-                y=frame["upper_ci"].tolist() + frame["lower_ci"].tolist()[::-1],
-                fill="toself",
-                fillcolor="rgba(0,114,178,0.15)",
-                line={"width": 0},
-                hoverinfo="skip",
-                name=f"{confidence * 100:g}% confidence interval",
-                showlegend=True,
-            )
+    if frame["lower_ci"].notna().any():
+        fig["data"].append(
+            {
+                "type": "scatter",
+                "x": x + x[::-1],
+                "y": _numbers(frame["upper_ci"]) + _numbers(frame["lower_ci"])[::-1],
+                "fill": "toself",
+                "fillcolor": "rgba(0,114,178,0.15)",
+                "line": {"width": 0},
+                "hoverinfo": "skip",
+                "name": f"{confidence * 100:g}% confidence interval",
+                "showlegend": True,
+            }
         )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=frame["value"],
-            mode="lines+markers",
-            name=frame["area_name"].iloc[0],
-            line={"color": PALETTE[0], "width": 3},
-            marker={"size": 7},
-            hovertext=_hover(frame, unit),
-            hoverinfo="text",
-        )
+    fig["data"].append(
+        {
+            "type": "scatter",
+            "x": x,
+            "y": _numbers(frame["value"]),
+            "mode": "lines+markers",
+            "name": frame["area_name"].iloc[0],
+            "line": {"color": PALETTE[0], "width": 3},
+            "marker": {"size": 7},
+            "hovertext": _hover(frame, unit),
+            "hoverinfo": "text",
+        }
     )
     if "comparator_value" in frame and frame["comparator_value"].notna().any():
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=frame["comparator_value"],
-                mode="lines",
-                name=comparator_name or "Comparator",
-                line={"color": INK, "width": 2, "dash": "dash"},
-                hovertemplate="%{x}: %{y:,.1f}<extra>" + (comparator_name or "Comparator") + "</extra>",
-            )
+        fig["data"].append(
+            {
+                "type": "scatter",
+                "x": x,
+                "y": _numbers(frame["comparator_value"]),
+                "mode": "lines",
+                "name": comparator_name or "Comparator",
+                "line": {"color": INK, "width": 2, "dash": "dash"},
+                "hovertemplate": "%{x}: %{y:,.1f}<extra>" + (comparator_name or "Comparator") + "</extra>",
+            }
         )
     if target is not None:
-        fig.add_hline(
-            y=target,
-            line={"color": PALETTE[2], "dash": "dot", "width": 2},
-            annotation_text=f"Target {formatting.value_with_unit(target, unit)}",
-            annotation_position="top left",
+        _hline(
+            fig,
+            target,
+            {"color": PALETTE[2], "dash": "dot", "width": 2},
+            f"Target {formatting.value_with_unit(target, unit)}",
+            left=True,
         )
-    fig.update_xaxes(type="category", nticks=12, categoryorder="array", categoryarray=x)
+    fig["layout"]["xaxis"].update(type="category", nticks=12, categoryorder="array", categoryarray=x)
     return fig
 
 
@@ -149,7 +210,7 @@ def commentary_points(frame: pd.DataFrame, notes: pd.DataFrame | None) -> dict[s
     ymax = pd.concat([frame["value"], frame.get("upper_ci", frame["value"])]).max()
     return {
         "x": notes["period"].tolist(),
-        "y": [ymax] * len(notes),
+        "y": [None if pd.isna(ymax) else float(ymax)] * len(notes),
         "hovertext": [f"{r.period}: {r.text}" for r in notes.itertuples()],
     }
 
@@ -157,17 +218,15 @@ def commentary_points(frame: pd.DataFrame, notes: pd.DataFrame | None) -> dict[s
 COMMENTARY_TRACE = 0  # always the first trace of a trend, so a Patch can replace just the markers
 
 
-def _add_commentary_trace(fig: go.Figure, frame: pd.DataFrame, notes: pd.DataFrame | None) -> None:
-    points = commentary_points(frame, notes)
-    fig.add_trace(
-        go.Scatter(
-            **points,
-            mode="markers",
-            name="Commentary",
-            hoverinfo="text",
-            marker={"symbol": "diamond", "size": 12, "color": PALETTE[3]},
-        )
-    )
+def _commentary_trace(frame: pd.DataFrame, notes: pd.DataFrame | None) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        **commentary_points(frame, notes),
+        "mode": "markers",
+        "name": "Commentary",
+        "hoverinfo": "text",
+        "marker": {"symbol": "diamond", "size": 12, "color": PALETTE[3]},
+    }
 
 
 def areas(
@@ -179,7 +238,7 @@ def areas(
     footnote: str = "",
     comparator_value: float | None = None,
     comparator_name: str = "",
-) -> go.Figure:
+) -> Figure:
     """Horizontal bars, one per area, coloured and labelled by comparison, with interval whiskers."""
     data = frame.dropna(subset=["value"]).sort_values("value")
     height = max(320, 26 * len(data) + 160)
@@ -191,32 +250,36 @@ def areas(
         f"{n} — {comparison_label(c)}" if a != data["comparator"].iloc[0] else f"{n} (comparator)"
         for n, c, a in zip(data["area_name"], data["comparison"], data["area"], strict=True)
     ]
-    fig.add_trace(
-        go.Bar(
-            x=data["value"],
-            y=labels,
-            orientation="h",
-            marker={
+    fig["data"].append(
+        {
+            "type": "bar",
+            "x": _numbers(data["value"]),
+            "y": labels,
+            "orientation": "h",
+            "marker": {
                 "color": colours,
                 "line": {"color": [INK if a == highlight else "white" for a in data["area"]], "width": 2},
             },
-            error_x=_whiskers(data),
-            hovertext=_hover(data, unit),
-            hoverinfo="text",
-            customdata=data["area"],
-            text=[formatting.value_with_unit(v, unit) for v in data["value"]],
-            textposition="inside",
-            insidetextanchor="start",
-            name="",
-        )
+            "error_x": _whiskers(data),
+            "hovertext": _hover(data, unit),
+            "hoverinfo": "text",
+            "customdata": data["area"].tolist(),
+            "text": [formatting.value_with_unit(v, unit) for v in data["value"]],
+            "textposition": "inside",
+            "insidetextanchor": "start",
+            "name": "",
+        }
     )
     if comparator_value is not None and pd.notna(comparator_value):
-        fig.add_vline(
-            x=comparator_value,
-            line={"color": INK, "dash": "dash"},
-            annotation_text=f"{comparator_name} {formatting.value_with_unit(comparator_value, unit)}",
+        _vline(
+            fig,
+            float(comparator_value),
+            {"color": INK, "dash": "dash"},
+            f"{comparator_name} {formatting.value_with_unit(comparator_value, unit)}",
         )
-    fig.update_layout(showlegend=False, xaxis_title=formatting.UNIT_LABEL.get(unit, ""), yaxis_title="")
+    fig["layout"].update(showlegend=False)
+    fig["layout"]["xaxis"]["title"] = {"text": formatting.UNIT_LABEL.get(unit, "")}
+    fig["layout"]["yaxis"]["title"] = {"text": ""}
     return fig
 
 
@@ -226,16 +289,14 @@ def _whiskers(data: pd.DataFrame) -> dict[str, object]:
     return {
         "type": "data",
         "symmetric": False,
-        "array": (data["upper_ci"] - data["value"]).tolist(),
-        "arrayminus": (data["value"] - data["lower_ci"]).tolist(),
+        "array": _numbers(data["upper_ci"] - data["value"]),
+        "arrayminus": _numbers(data["value"] - data["lower_ci"]),
         "color": INK,
         "thickness": 1.5,
     }
 
 
-def breakdown(
-    frame: pd.DataFrame, *, unit: str, title: str, footnote: str = "", selected: str | None = None
-) -> go.Figure:
+def breakdown(frame: pd.DataFrame, *, unit: str, title: str, footnote: str = "", selected: str | None = None) -> Figure:
     """Bars per cohort with whiskers, against a line at the all-persons value. customdata holds cohort keys."""
     fig = _base(title, footnote, unit)
     parts = frame[frame["cohort"] != "all"].dropna(subset=["value"])
@@ -243,60 +304,51 @@ def breakdown(
     if parts.empty:
         return _empty(fig, "No breakdown for this selection")
     colours = [COMPARISON.get(c, COMPARISON["not compared"])[0] for c in parts["comparison"]]
-    fig.add_trace(
-        go.Bar(
-            x=parts["cohort_label"],
-            y=parts["value"],
-            customdata=parts["cohort"],
-            error_y=_whiskers_y(parts),
-            marker={
+    fig["data"].append(
+        {
+            "type": "bar",
+            "x": parts["cohort_label"].tolist(),
+            "y": _numbers(parts["value"]),
+            "customdata": parts["cohort"].tolist(),
+            "error_y": _whiskers(parts),
+            "marker": {
                 "color": colours,
                 "line": {"color": [INK if k == selected else "white" for k in parts["cohort"]], "width": 3},
             },
-            hovertext=[h + "<br>Click to drill into this cohort" for h in _hover(parts, unit)],
-            hoverinfo="text",
-            text=[formatting.value_with_unit(v, unit) for v in parts["value"]],
-            textposition="outside",
-            name="",
-        )
+            "hovertext": [h + "<br>Click to drill into this cohort" for h in _hover(parts, unit)],
+            "hoverinfo": "text",
+            "text": [formatting.value_with_unit(v, unit) for v in parts["value"]],
+            "textposition": "outside",
+            "name": "",
+        }
     )
     if not total.empty and pd.notna(total["value"].iloc[0]):
-        all_value = total["value"].iloc[0]
-        fig.add_hline(
-            y=all_value,
-            line={"color": INK, "dash": "dash"},
-            annotation_text=f"All people {formatting.value_with_unit(all_value, unit)}",
-            annotation_position="top left",
+        all_value = float(total["value"].iloc[0])
+        _hline(
+            fig,
+            all_value,
+            {"color": INK, "dash": "dash"},
+            f"All people {formatting.value_with_unit(all_value, unit)}",
+            left=True,
         )
-    fig.update_layout(showlegend=False, clickmode="event")
+    fig["layout"].update(showlegend=False, clickmode="event")
     return fig
 
 
-def _whiskers_y(data: pd.DataFrame) -> dict[str, object]:
-    spec = _whiskers(data)
-    return spec
-
-
-def sparkline(values: Sequence[float], *, colour: str = PALETTE[0]) -> go.Figure:
-    """A tiny line with no axes, for tiles."""
-    fig = go.Figure(go.Scatter(y=list(values), mode="lines", line={"color": colour, "width": 2}, hoverinfo="skip"))
-    fig.update_layout(
-        template=TEMPLATE,
-        height=48,
-        margin={"l": 0, "r": 0, "t": 2, "b": 2},
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        showlegend=False,
+def _empty(fig: Figure, message: str) -> Figure:
+    fig["layout"]["annotations"].append(
+        {
+            "text": message,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "showarrow": False,
+            "font": {"size": 16, "color": MUTED},
+        }
     )
-    return fig
-
-
-def _empty(fig: go.Figure, message: str) -> go.Figure:
-    fig.add_annotation(
-        text=message, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font={"size": 16, "color": MUTED}
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
+    fig["layout"]["xaxis"]["visible"] = False
+    fig["layout"]["yaxis"]["visible"] = False
     return fig
 
 
@@ -325,73 +377,84 @@ ASSURANCE_WORDS = {
 
 def spc(
     table: pd.DataFrame, labels: Sequence[str], *, unit: str, title: str, summary: object, footnote: str = ""
-) -> go.Figure:
+) -> Figure:
     """XmR chart: values coloured by special-cause type, the mean, process limits and any target."""
     fig = _base(title, footnote, unit)
     if table.empty:
         return _empty(fig, "No data for this selection")
     x = list(labels)
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=table["upper_limit"],
-            mode="lines",
-            name="Process limits",
-            line={"color": MUTED, "dash": "dash", "width": 1.5},
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=table["lower_limit"],
-            mode="lines",
-            showlegend=False,
-            line={"color": MUTED, "dash": "dash", "width": 1.5},
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(go.Scatter(x=x, y=table["mean"], mode="lines", name="Mean", line={"color": INK, "width": 1.5}))
+    limit_line = {"color": MUTED, "dash": "dash", "width": 1.5}
     types = table["point_type"].tolist()
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=table["value"],
-            mode="lines+markers",
-            name="Value",
-            line={"color": "#a0a0a0", "width": 1.5},
-            marker={
+    values = _numbers(table["value"])
+    fig["data"] += [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": _numbers(table["upper_limit"]),
+            "mode": "lines",
+            "name": "Process limits",
+            "line": limit_line,
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": _numbers(table["lower_limit"]),
+            "mode": "lines",
+            "showlegend": False,
+            "line": limit_line,
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": _numbers(table["mean"]),
+            "mode": "lines",
+            "name": "Mean",
+            "line": {"color": INK, "width": 1.5},
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values,
+            "mode": "lines+markers",
+            "name": "Value",
+            "line": {"color": "#a0a0a0", "width": 1.5},
+            "marker": {
                 "size": 9,
                 "color": [SPC_COLOURS.get(t, MUTED) for t in types],
                 "symbol": ["circle" if t == "common_cause" else "diamond" for t in types],
             },
-            hovertext=[
+            "hovertext": [
                 f"{lab}: {formatting.value_with_unit(v, unit)} — {t.replace('_', ' ')}"
                 for lab, v, t in zip(x, table["value"], types, strict=True)
             ],
-            hoverinfo="text",
-        )
-    )
+            "hoverinfo": "text",
+        },
+    ]
     target = table["target"].dropna()
     if len(target):
-        fig.add_hline(
-            y=float(target.iloc[0]),
-            line={"color": PALETTE[2], "dash": "dot"},
-            annotation_text=f"Target {formatting.value_with_unit(float(target.iloc[0]), unit)}",
+        _hline(
+            fig,
+            float(target.iloc[0]),
+            {"color": PALETTE[2], "dash": "dot"},
+            f"Target {formatting.value_with_unit(float(target.iloc[0]), unit)}",
         )
     variation = getattr(summary, "variation", "common_cause")
     icon = safe_icon(getattr(summary, "variation_icon", ""))
-    fig.add_annotation(
-        text=f"{icon} {VARIATION_WORDS.get(variation, variation)}",
-        xref="paper",
-        yref="paper",
-        x=1,
-        y=1.12,
-        showarrow=False,
-        xanchor="right",
-        font={"size": 12, "color": INK},
+    fig["layout"]["annotations"].append(
+        {
+            "text": f"{icon} {VARIATION_WORDS.get(variation, variation)}",
+            "xref": "paper",
+            "yref": "paper",
+            "x": 1,
+            "y": 1.12,
+            "showarrow": False,
+            "xanchor": "right",
+            "font": {"size": 12, "color": INK},
+        }
     )
-    fig.update_xaxes(type="category", nticks=12)
+    fig["layout"]["xaxis"].update(type="category", nticks=12)
     return fig
 
 

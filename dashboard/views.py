@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import figures, formatting, queries
 from dashboard.filters import Known, ViewFilter
@@ -58,7 +57,9 @@ def trend_frame(svc: Services, view: ViewFilter, measure: str, cohort: str | Non
     )
 
 
-def trend_figure(svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None) -> go.Figure:
+def trend_figure(
+    svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None
+) -> figures.Figure:
     info = _info(svc, measure)
     frame = trend_frame(svc, view, measure, cohort)
     notes = queries.commentary(svc.engine, measure=measure, area=view.area)  # not cached: edits show at once
@@ -107,7 +108,9 @@ def areas_frame(
     return period, frame
 
 
-def areas_figure(svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None) -> go.Figure:
+def areas_figure(
+    svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None
+) -> figures.Figure:
     info = _info(svc, measure)
     period, frame = areas_frame(svc, view, known, measure, cohort)
     bench = frame.loc[frame["area"] == view.comparator, "value"] if not frame.empty else pd.Series(dtype=float)
@@ -146,7 +149,7 @@ def breakdown_figure(
     measure: str,
     dimension: str | None = None,
     selected: str | None = None,
-) -> go.Figure:
+) -> figures.Figure:
     info = _info(svc, measure)
     period = latest_or_selected(svc, view, measure, "all")
     frame = breakdown_frame(svc, view, measure, period, dimension)
@@ -262,7 +265,7 @@ def _empty_obs() -> pd.DataFrame:
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "no_judgement": "neutral"}
 
 
-def spc_view(svc: Services, view: ViewFilter, known: Known, measure: str) -> tuple[go.Figure, list[str]]:
+def spc_view(svc: Services, view: ViewFilter, known: Known, measure: str) -> tuple[figures.Figure, list[str]]:
     """The SPC chart and its plain-English lines (icons in words, warnings for trial limits)."""
     from dashboard import stats
 
@@ -303,7 +306,7 @@ def commentary_patch_points(svc: Services, view: ViewFilter, measure: str) -> di
     return figures.commentary_points(frame, notes)
 
 
-# --- Figures as plain JSON, memoised: a warm request skips plotly's figure building altogether -------------
+# --- Figures memoised: a warm request skips building them altogether ---------------------------------------
 
 
 def _figure_key(view: ViewFilter, *parts: Any) -> list[Any]:
@@ -317,7 +320,7 @@ def trend_figure_json(
     base = svc.memo(
         "trend-figure",
         _figure_key(view, measure, cohort),
-        lambda: trend_figure(svc, view, known, measure, cohort).to_plotly_json(),
+        lambda: trend_figure(svc, view, known, measure, cohort),
         measure=measure,
     )
     marker = dict(base["data"][figures.COMMENTARY_TRACE])
@@ -333,7 +336,7 @@ def areas_figure_json(
     return svc.memo(  # type: ignore[no-any-return]
         "areas-figure",
         _figure_key(view, measure, cohort),
-        lambda: areas_figure(svc, view, known, measure, cohort).to_plotly_json(),
+        lambda: areas_figure(svc, view, known, measure, cohort),
         measure=measure,
     )
 
@@ -349,17 +352,15 @@ def breakdown_figure_json(
     return svc.memo(  # type: ignore[no-any-return]
         "breakdown-figure",
         _figure_key(view, measure, dimension, selected),
-        lambda: breakdown_figure(svc, view, known, measure, dimension, selected).to_plotly_json(),
+        lambda: breakdown_figure(svc, view, known, measure, dimension, selected),
         measure=measure,
     )
 
 
 def spc_view_json(svc: Services, view: ViewFilter, known: Known, measure: str) -> tuple[dict[str, Any], list[str]]:
-    def produce() -> tuple[dict[str, Any], list[str]]:
-        fig, lines = spc_view(svc, view, known, measure)
-        return fig.to_plotly_json(), lines
-
-    return svc.memo("spc-figure", _figure_key(view, measure), produce, measure=measure)  # type: ignore[no-any-return]
+    return svc.memo(  # type: ignore[no-any-return]
+        "spc-figure", _figure_key(view, measure), lambda: spc_view(svc, view, known, measure), measure=measure
+    )
 
 
 # --- Every chart as a table: its text alternative, built from the same frames as the chart ----------------
