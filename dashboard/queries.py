@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Select, and_, func, select
 
@@ -69,9 +70,12 @@ def _add_comparison(
     if bench.empty or comparator is None:
         frame["comparator_value"] = float("nan")
     else:
-        lookup = bench.set_index(["measure", "cohort", "period"])["value"]
-        keys = pd.MultiIndex.from_frame(frame[["measure", "cohort", "period"]])
-        frame["comparator_value"] = lookup.reindex(keys).to_numpy()
+        # a dict, not a MultiIndex reindex: building the index cost more than the query on small frames
+        lookup = dict(
+            zip(zip(bench["measure"], bench["cohort"], bench["period"], strict=True), bench["value"], strict=True)
+        )
+        keys = zip(frame["measure"], frame["cohort"], frame["period"], strict=True)
+        frame["comparator_value"] = np.array([lookup.get(k, np.nan) for k in keys], dtype=float)
     frame["comparison"] = stats.compare_frame(frame).where(frame["area"] != comparator, "not compared")
     return frame
 

@@ -441,7 +441,7 @@ def suppress(
     source = _flags(work, "suppressed")
     hidden = (primary | source).to_numpy(copy=True)
     secondary = np.zeros(len(work), dtype=bool)
-    if group_cols and is_total_col:
+    if group_cols and is_total_col and hidden.any():  # nothing withheld yet: nothing can be worked out either
         first = counts[count_cols[0]].to_numpy(dtype=float) if count_cols else np.full(len(work), np.nan)
         is_total = _flags(work, is_total_col).to_numpy()
         secondary = _apply_secondary(work, hidden, first, group_cols, is_total, dimension_col)
