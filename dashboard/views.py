@@ -181,6 +181,8 @@ def tiles_frame(svc: Services, view: ViewFilter, known: Known) -> pd.DataFrame:
 
 def grid_frame(svc: Services, view: ViewFilter, measure: str | list[str]) -> pd.DataFrame:
     """The observations behind a view's data table, for one measure or several."""
+    if isinstance(measure, str):  # the same rows as the trend: share its cache entry rather than query twice
+        return trend_frame(svc, view, measure)
     return svc.cached(  # type: ignore[no-any-return]
         queries.observations,
         measure=measure,
