@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -78,7 +79,7 @@ def _trend_words(values: list[float]) -> str:
 
 
 def measure_block(
-    row: pd.Series, *, view: ViewFilter, defaults: ViewFilter, known: Known, latest: dict[str, str]
+    row: Mapping[str, Any], *, view: ViewFilter, defaults: ViewFilter, known: Known, latest: dict[str, str]
 ) -> html.A:
     unit = row["unit"]
     comparator_name = known.areas.get(view.comparator, view.comparator)
@@ -120,14 +121,12 @@ def measure_block(
 def tiles(frame: pd.DataFrame, *, view: ViewFilter, defaults: ViewFilter, known: Known) -> list[Any]:
     """A card per theme with its headline measures."""
     latest = {freq: grp["latest_period"].dropna().max() for freq, grp in frame.groupby("frequency")}
+    records = frame.to_dict("records")  # plain dicts: iterrows would build a Series per row
     cards = []
     for slug, name in known.themes.items():
-        rows = frame[(frame["theme"] == slug) & frame["headline"]]
-        if rows.empty:
-            rows = frame[frame["theme"] == slug].head(2)
-        blocks = [
-            measure_block(r, view=view, defaults=defaults, known=known, latest=latest) for _, r in rows.iterrows()
-        ]
+        in_theme = [r for r in records if r["theme"] == slug]
+        rows = [r for r in in_theme if r["headline"]] or in_theme[:2]
+        blocks = [measure_block(r, view=view, defaults=defaults, known=known, latest=latest) for r in rows]
         cards.append(
             dbc.Col(
                 dbc.Card(
