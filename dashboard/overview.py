@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -51,27 +51,43 @@ def tiles(
         suppress_below=suppress_below,
     )
     obs = obs.dropna(subset=["value"])
-    rows = []
-    for m in catalogue.itertuples():
-        series = obs[obs["measure"] == m.code]
-        rows.append(_tile_row(m, series, spark_points))
-    return pd.DataFrame(rows)
+    series = _series_by_measure(obs)
+    return pd.DataFrame([_tile_row(m, series.get(m.code), spark_points) for m in catalogue.itertuples()])
 
 
-def _tile_row(m: Any, series: pd.DataFrame, spark_points: int) -> dict[str, object]:
+_TILE_COLUMNS = (
+    "period", "start_date", "value", "numerator", "denominator", "lower_ci", "upper_ci", "comparator_value",
+    "comparison", "provisional", "revised",
+)  # fmt: skip
+
+
+def _series_by_measure(obs: pd.DataFrame) -> dict[str, dict[str, list[Any]]]:
+    """measure -> column -> that measure's values in the frame's (time) order, in one pass over the frame.
+
+    Plain lists (Timestamps, floats, bools as `Series.tolist` gives them) so a tile's row costs no pandas
+    indexing; the spark column holds the values rounded as `Series.round(4)` rounds them."""
+    columns = {c: obs[c].tolist() for c in _TILE_COLUMNS}
+    columns["spark"] = np.round(obs["value"].to_numpy(dtype=float), 4).tolist()
+    return {
+        code: {c: [values[i] for i in positions] for c, values in columns.items()}
+        for code, positions in obs.groupby("measure", sort=False).indices.items()
+    }
+
+
+def _tile_row(m: Any, series: dict[str, list[Any]] | None, spark_points: int) -> dict[str, object]:
     row: dict[str, object] = {
         "measure": m.code,
         "theme": m.theme,
         "name": m.name,
         "short_name": m.short_name,
-        "unit": m.unit,  # type: ignore[attr-defined]
+        "unit": m.unit,
         "polarity": m.polarity,
         "headline": bool(m.headline),
         "target": m.target,
-        "published": bool(m.published),  # type: ignore[attr-defined]
-        "frequency": m.frequency,  # type: ignore[attr-defined]
+        "published": bool(m.published),
+        "frequency": m.frequency,
     }
-    if series.empty:
+    if not series:
         return {
             **row,
             "latest_period": None,
@@ -82,43 +98,40 @@ def _tile_row(m: Any, series: pd.DataFrame, spark_points: int) -> dict[str, obje
             "delta": np.nan,
             "previous_period": None,
         }
-    last = series.iloc[-1]
-    prev = series.iloc[-2] if len(series) > 1 else None
+    values = series["value"]
+    has_prev = len(values) > 1
     return {
         **row,
-        "latest_period": last["period"],
-        "period_end": last["start_date"],
-        "value": last["value"],
-        "numerator": last["numerator"],
-        "denominator": last["denominator"],
-        "lower_ci": last["lower_ci"],
-        "upper_ci": last["upper_ci"],
-        "comparator_value": last["comparator_value"],
-        "comparison": last["comparison"],
-        "previous_period": None if prev is None else prev["period"],
-        "delta": np.nan if prev is None else last["value"] - prev["value"],
-        "target_status": target_status(last["value"], m.target, m.polarity),  # type: ignore[attr-defined]
-        "spark": series["value"].tail(spark_points).round(4).tolist(),
-        "trend": recent_trend_words(series, m.unit, m.polarity),  # type: ignore[attr-defined]
-        "provisional": bool(last["provisional"]),
-        "revised": bool(last["revised"]),
+        "latest_period": series["period"][-1],
+        "period_end": series["start_date"][-1],
+        "value": values[-1],
+        "numerator": series["numerator"][-1],
+        "denominator": series["denominator"][-1],
+        "lower_ci": series["lower_ci"][-1],
+        "upper_ci": series["upper_ci"][-1],
+        "comparator_value": series["comparator_value"][-1],
+        "comparison": series["comparison"][-1],
+        "previous_period": series["period"][-2] if has_prev else None,
+        "delta": values[-1] - values[-2] if has_prev else np.nan,
+        "target_status": target_status(values[-1], m.target, m.polarity),
+        "spark": series["spark"][-spark_points:],
+        "trend": recent_trend_words(series, m.unit, m.polarity),
+        "provisional": bool(series["provisional"][-1]),
+        "revised": bool(series["revised"][-1]),
     }
 
 
-def recent_trend_words(series: pd.DataFrame, unit: str, polarity: str, points: int = 5) -> str:
-    """Fingertips' recent trend over the latest points, in words."""
-    last = series.tail(points)
-    if unit == "percent" and last["numerator"].notna().all() and last["denominator"].notna().all():
+def recent_trend_words(series: Mapping[str, Sequence[Any]], unit: str, polarity: str, points: int = 5) -> str:
+    """Fingertips' recent trend over the latest points of a measure's columns (oldest first), in words."""
+    numerators, denominators = series["numerator"][-points:], series["denominator"][-points:]
+    if unit == "percent" and not any(pd.isna(v) for v in (*numerators, *denominators)):
         return stats.recent_trend(
-            numerators=last["numerator"].tolist(),
-            denominators=last["denominator"].tolist(),
-            polarity=polarity,
-            points=points,
+            numerators=list(numerators), denominators=list(denominators), polarity=polarity, points=points
         )
     return stats.recent_trend(
-        values=last["value"].tolist(),
-        lower=last["lower_ci"].tolist(),
-        upper=last["upper_ci"].tolist(),
+        values=list(series["value"][-points:]),
+        lower=list(series["lower_ci"][-points:]),
+        upper=list(series["upper_ci"][-points:]),
         polarity=polarity,
         points=points,
     )

@@ -6,6 +6,7 @@ Methods follow PHE Fingertips / PHEindicatormethods (intervals, benchmarking, re
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -42,7 +43,18 @@ def z_value(confidence: float) -> float:
     """Two-sided standard normal quantile: 1.959964 for 0.95, 3.090232 for 0.998."""
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, not {confidence!r}")
-    return float(sps.norm.ppf(1 - (1 - confidence) / 2))
+    return _normal_quantile(1 - (1 - confidence) / 2)
+
+
+@functools.lru_cache(maxsize=64)
+def _normal_quantile(p: float) -> float:
+    """scipy's quantile is ~100 µs a call; an overview asks for the same few dozens of times."""
+    return float(sps.norm.ppf(p))
+
+
+@functools.lru_cache(maxsize=64)
+def _chi2_quantile(p: float, df: int) -> float:
+    return float(sps.chi2.ppf(p, df))
 
 
 def wilson_ci(numerator: float, denominator: float, confidence: float = 0.95) -> tuple[float, float]:
@@ -275,7 +287,7 @@ def _proportion_trend(x: np.ndarray, n: np.ndarray, confidence: float) -> int | 
         return None
     score = (t * (x - n * p)).sum()
     chi = score**2 / (p * (1 - p) * spread)
-    return int(np.sign(score)) if chi > sps.chi2.ppf(confidence, 1) else 0
+    return int(np.sign(score)) if chi > _chi2_quantile(confidence, 1) else 0
 
 
 def _regression_trend(y: np.ndarray, lo: np.ndarray, hi: np.ndarray, confidence: float, ci_z: float) -> int | None:

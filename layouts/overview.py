@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -11,7 +12,7 @@ from dash import dcc, html
 
 from dashboard import figures, formatting
 from dashboard.filters import Known, ViewFilter
-from layouts import components, ids
+from layouts import components, ids, plain
 from layouts.common import read_view, services
 
 TITLE = "Overview"
@@ -78,7 +79,7 @@ def _trend_words(values: list[float]) -> str:
 
 
 def measure_block(
-    row: pd.Series, *, view: ViewFilter, defaults: ViewFilter, known: Known, latest: dict[str, str]
+    row: Mapping[str, Any], *, view: ViewFilter, defaults: ViewFilter, known: Known, latest: dict[str, str]
 ) -> html.A:
     unit = row["unit"]
     comparator_name = known.areas.get(view.comparator, view.comparator)
@@ -120,14 +121,12 @@ def measure_block(
 def tiles(frame: pd.DataFrame, *, view: ViewFilter, defaults: ViewFilter, known: Known) -> list[Any]:
     """A card per theme with its headline measures."""
     latest = {freq: grp["latest_period"].dropna().max() for freq, grp in frame.groupby("frequency")}
+    records = frame.to_dict("records")  # plain dicts: iterrows would build a Series per row
     cards = []
     for slug, name in known.themes.items():
-        rows = frame[(frame["theme"] == slug) & frame["headline"]]
-        if rows.empty:
-            rows = frame[frame["theme"] == slug].head(2)
-        blocks = [
-            measure_block(r, view=view, defaults=defaults, known=known, latest=latest) for _, r in rows.iterrows()
-        ]
+        in_theme = [r for r in records if r["theme"] == slug]
+        rows = [r for r in in_theme if r["headline"]] or in_theme[:2]
+        blocks = [measure_block(r, view=view, defaults=defaults, known=known, latest=latest) for r in rows]
         cards.append(
             dbc.Col(
                 dbc.Card(
@@ -151,37 +150,28 @@ def tiles(frame: pd.DataFrame, *, view: ViewFilter, defaults: ViewFilter, known:
 def rug(
     frame: pd.DataFrame, *, view: ViewFilter, defaults: ViewFilter, known: Known, measure_names: dict[str, str]
 ) -> Any:
-    """Measures × areas, each cell labelled by value and comparison (icon and word, not colour alone)."""
+    """Measures × areas, each cell labelled by value and comparison (icon and word, not colour alone).
+
+    Hundreds of cells: the rows are written as component JSON (layouts.plain) and each link's query string is
+    made once per area, not once per cell."""
     if frame.empty:
         return html.P("No data for this selection.")
-    area_codes = [a for a in known.areas if a in set(frame["area"])]
+    present = set(frame["area"])
+    area_codes = [a for a in known.areas if a in present]
     head = html.Thead(
         html.Tr(
             [html.Th("Measure", scope="col"), html.Th("Period", scope="col")]
             + [html.Th(known.areas[a], scope="col", className="rug-area") for a in area_codes]
         )
     )
-    body = []
-    for code, grp in frame.groupby("measure", sort=False):
-        cells = {r.area: r for r in grp.itertuples()}
-        row = [
-            html.Th(html.A(measure_names.get(code, code), href=link(f"/measure/{code}", view, defaults)), scope="row"),
-            html.Td(grp["period"].iloc[0]),
-        ]
-        for a in area_codes:
-            r = cells.get(a)
-            if r is None:
-                row.append(html.Td("–", className="rug-cell rug-empty"))
-                continue
-            _, icon, word = figures.COMPARISON.get(r.comparison, figures.COMPARISON["not compared"])
-            text = f"{formatting.value_with_unit(r.value, r.unit)} {icon} {word}"
-            row.append(
-                html.Td(
-                    html.A(text, href=link(f"/measure/{code}", view, defaults, area=a)),
-                    className=f"rug-cell comparison-{r.comparison.replace(' ', '-')}",
-                )
-            )
-        body.append(html.Tr(row))
+    query = view.to_query(defaults)
+    query.pop("measure", None)
+    measure_search = "?" + urlencode(query) if query else ""
+    area_search = {a: "?" + urlencode({**query, "area": a}) for a in area_codes}
+    body = [
+        _rug_row(code, period, cells, area_codes, measure_names.get(code, code), measure_search, area_search)
+        for code, (period, cells) in _rug_cells(frame).items()
+    ]
     return html.Div(
         html.Table(
             [
@@ -194,3 +184,44 @@ def rug(
         className="rug-scroll",
         tabIndex=0,
     )
+
+
+def _rug_cells(frame: pd.DataFrame) -> dict[str, tuple[str, dict[str, tuple[float, str, str]]]]:
+    """measure -> (its period, area -> (value, unit, comparison)), measures in the frame's order."""
+    columns = ("measure", "area", "period", "value", "unit", "comparison")
+    out: dict[str, tuple[str, dict[str, tuple[float, str, str]]]] = {}
+    for code, area, period, value, unit, comparison in zip(*(frame[c].tolist() for c in columns), strict=True):
+        out.setdefault(code, (period, {}))[1][area] = (value, unit, comparison)
+    return out
+
+
+def _rug_row(
+    code: str,
+    period: str,
+    cells: dict[str, tuple[float, str, str]],
+    area_codes: list[str],
+    name: str,
+    measure_search: str,
+    area_search: dict[str, str],
+) -> dict[str, Any]:
+    path = f"/measure/{code}"
+    row = [
+        plain.html_element("Th", plain.html_element("A", name, href=path + measure_search), scope="row"),
+        plain.html_element("Td", period),
+    ]
+    for a in area_codes:
+        cell = cells.get(a)
+        if cell is None:
+            row.append(plain.html_element("Td", "–", className="rug-cell rug-empty"))
+            continue
+        value, unit, comparison = cell
+        _, icon, word = figures.COMPARISON.get(comparison, figures.COMPARISON["not compared"])
+        text = f"{formatting.value_with_unit(value, unit)} {icon} {word}"
+        row.append(
+            plain.html_element(
+                "Td",
+                plain.html_element("A", text, href=path + area_search[a]),
+                className=f"rug-cell comparison-{comparison.replace(' ', '-')}",
+            )
+        )
+    return plain.html_element("Tr", row)
