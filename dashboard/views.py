@@ -198,7 +198,9 @@ def grid_frame(svc: Services, view: ViewFilter, measure: str | list[str]) -> pd.
 
 def grid_rows(svc: Services, view: ViewFilter, measure: str) -> list[dict[str, Any]]:
     """The rows behind the measure's charts: the trend, the breakdown and the areas, as plain records."""
-    return records(grid_frame(svc, view, measure))
+    return svc.memo(  # type: ignore[no-any-return]
+        "grid-rows", _figure_key(view, measure), lambda: records(grid_frame(svc, view, measure)), measure=measure
+    )
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -235,6 +237,15 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def summary_sentence(svc: Services, view: ViewFilter, known: Known, measure: str) -> str:
     """'Adult reoffending in Pan-Dorset was 22.1% in 2021-Q4, better than England and Wales (25.1%).'"""
+    return svc.memo(  # type: ignore[no-any-return]
+        "summary-sentence",
+        _figure_key(view, measure),
+        lambda: _summary_sentence(svc, view, known, measure),
+        measure=measure,
+    )
+
+
+def _summary_sentence(svc: Services, view: ViewFilter, known: Known, measure: str) -> str:
     info = _info(svc, measure)
     frame = trend_frame(svc, view, measure).dropna(subset=["value"])
     if frame.empty:
@@ -303,9 +314,10 @@ def spc_view(svc: Services, view: ViewFilter, known: Known, measure: str) -> tup
 
 def commentary_patch_points(svc: Services, view: ViewFilter, measure: str) -> dict[str, list[object]]:
     """Only the commentary markers of the trend, for a Patch after a note is added, edited or deleted."""
-    frame = trend_frame(svc, view, measure)
     notes = queries.commentary(svc.engine, measure=measure, area=view.area)
-    return figures.commentary_points(frame, notes)
+    if notes.empty:  # the usual case: no need to fetch the trend's rows to place markers
+        return figures.commentary_points(pd.DataFrame(), notes)
+    return figures.commentary_points(trend_frame(svc, view, measure), notes)
 
 
 # --- Figures memoised: a warm request skips building them altogether ---------------------------------------
