@@ -356,11 +356,12 @@ def recent_trend(
 # --- small-number suppression ---------------------------------------------------------------------
 
 
-def _flags(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A boolean column (missing or None read as False)."""
+def _flags(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A boolean column as an array (missing or None read as False)."""
     if column not in frame:
-        return pd.Series(False, index=frame.index)
-    return frame[column].astype(object).where(frame[column].notna(), False).astype(bool)
+        return np.zeros(len(frame), dtype=bool)
+    values = frame[column].to_numpy(dtype=object)
+    return np.where(pd.notna(values), values, False).astype(bool)
 
 
 def _reason(primary: bool, source: bool, secondary: bool, old: Any, threshold: int) -> str | None:
@@ -447,22 +448,28 @@ def suppress(
     if bool(group_cols) != bool(is_total_col):
         raise ValueError("secondary suppression needs both group_cols and is_total_col")
     out = frame.copy()
-    work = out.reset_index(drop=True)  # positions throughout, whatever the frame's index
-    counts = pd.DataFrame({c: pd.to_numeric(work[c], errors="coerce") for c in count_cols}, index=work.index)
-    primary = ((counts > 0) & (counts < threshold)).any(axis=1)
-    source = _flags(work, "suppressed")
-    hidden = (primary | source).to_numpy(copy=True)
-    secondary = np.zeros(len(work), dtype=bool)
+    counts = [_column(out, c) for c in count_cols]  # plain arrays, by position
+    primary = np.zeros(len(out), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for column in counts:
+            primary |= (column > 0) & (column < threshold)
+    source = _flags(out, "suppressed")
+    hidden = primary | source
+    secondary = np.zeros(len(out), dtype=bool)
     if group_cols and is_total_col and hidden.any():  # nothing withheld yet: nothing can be worked out either
-        first = counts[count_cols[0]].to_numpy(dtype=float) if count_cols else np.full(len(work), np.nan)
-        is_total = _flags(work, is_total_col).to_numpy()
-        secondary = _apply_secondary(work, hidden, first, group_cols, is_total, dimension_col)
-    old = work["suppression_reason"] if "suppression_reason" in work else pd.Series(None, index=work.index)
-    flags = zip(primary, source, secondary, old, strict=True)
-    reason = [_reason(p, s, x, o, threshold) for p, s, x, o in flags]
+        work = out.reset_index(drop=True)  # positions throughout, whatever the frame's index
+        first = counts[0] if counts else np.full(len(work), np.nan)
+        secondary = _apply_secondary(work, hidden, first, group_cols, _flags(work, is_total_col), dimension_col)
+    if hidden.any():
+        old = out["suppression_reason"].to_numpy(dtype=object) if "suppression_reason" in out else [None] * len(out)
+        flags = zip(primary, source, secondary, old, strict=True)
+        reason: list[str | None] = [_reason(p, s, x, o, threshold) for p, s, x, o in flags]
+    else:
+        reason = [None] * len(out)
     out["suppressed"] = hidden
     out["suppression_reason"] = pd.Series(reason, index=out.index, dtype=object)
     for col in dict.fromkeys([*SUPPRESSED_COLUMNS, *count_cols]):
         if col in out:
-            out[col] = pd.to_numeric(out[col], errors="coerce").where(~hidden)
+            numbers = pd.to_numeric(out[col], errors="coerce")
+            out[col] = numbers.where(~hidden) if hidden.any() else numbers
     return out
