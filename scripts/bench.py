@@ -177,6 +177,56 @@ def _payload(outputs: list[tuple[str, str]], extra: list[dict[str, Any]], view: 
     }
 
 
+@contextlib.contextmanager
+def captured_statements() -> Iterator[list[Any]]:
+    """The SELECT statements the query functions run while the block runs (to EXPLAIN them)."""
+    statements: list[Any] = []
+    real = queries._frame
+
+    def capture(engine: Any, stmt: Any) -> Any:
+        statements.append(stmt)
+        return real(engine, stmt)
+
+    queries._frame = capture  # type: ignore[assignment]
+    try:
+        yield statements
+    finally:
+        queries._frame = real  # type: ignore[assignment]
+
+
+def _explain(engine: Any, stmt: Any) -> tuple[str, str, float | None]:
+    """(indexes on observations used, how observations are read, execution ms on PostgreSQL) for one statement."""
+    import re
+
+    sql = str(stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            lines = [str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+            ms = None
+        else:
+            lines = [str(r[0]) for r in conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + sql)]
+            found = [float(m.group(1)) for line in lines if (m := re.search(r"Execution Time: ([\d.]+) ms", line))]
+            ms = found[0] if found else None
+    observed = [
+        line for line in lines if re.search(r"(Scan|SEARCH|SCAN).*observations", line)
+    ]  # the big table's access path
+    indexes = sorted({m for line in observed for m in re.findall(r"\b(ix_\w+|uq_\w+|sqlite_autoindex_\w+)\b", line)})
+    scans = [re.sub(r"\s*\(cost=[^)]*\)|actual time=[\d.]+\.\.[\d.]+ ", "", line).strip(" ->") for line in observed]
+    return ", ".join(indexes) or "none", "; ".join(scans), ms
+
+
+def query_plans(engine: Any) -> list[dict[str, Any]]:
+    """EXPLAIN (SQLite: QUERY PLAN; PostgreSQL: ANALYZE) of every statement behind each callback's floor."""
+    rows = []
+    for name, (_, _, view_for, floor) in CALLBACKS.items():
+        with captured_statements() as statements:
+            floor(engine, view_for(1))
+        for i, stmt in enumerate(statements, 1):
+            indexes, scans, ms = _explain(engine, stmt)
+            rows.append({"callback": name, "statement": i, "indexes": indexes, "scans": scans, "ms": ms})
+    return rows
+
+
 def router_payload(path: str, search: str) -> dict[str, Any]:
     """The request the browser sends after loading a page: Dash's page router lays out `path` + `search`."""
     return {
@@ -343,6 +393,7 @@ def bench_store(kind: str, url: str, n: int, rebuild: bool) -> dict[str, Any]:
     try:
         first_load = first_page_server_time(base)
         callbacks = measure_callbacks(base, engine, n)
+        plans = query_plans(engine)
         rss = psutil.Process(proc.pid).memory_info().rss
         peak = _peak_rss(proc.pid) or rss
     finally:
@@ -357,6 +408,7 @@ def bench_store(kind: str, url: str, n: int, rebuild: bool) -> dict[str, Any]:
         "cold_start": cold_start,
         "first_load": first_load,
         "callbacks": callbacks,
+        "plans": plans,
         "peak_rss_mb": peak / 2**20,
     }
 
@@ -405,6 +457,18 @@ def render(results: list[dict[str, Any]], imp: tuple[int, float, float], n: int)
                 f"| {c['callback']} | {c['cold_p50']:.0f} | {c['cold_p95']:.0f} | {c['warm_p50']:.0f} | "
                 f"{c['warm_p95']:.0f} | {c['bytes']:,} | {c['floor_p50']:.0f} | {c['sql_p50']:.0f} | {c['ratio']:.1f}× |"
             )
+        lines += [
+            "",
+            f"Query plans ({'EXPLAIN QUERY PLAN' if res['kind'] == 'sqlite' else 'EXPLAIN ANALYZE'}) of each "
+            "statement behind the floors above, for one view each:",
+            "",
+            "| callback | statement | indexes used | scans | execution ms |",
+            "|---|---:|---|---|---:|",
+        ]
+        for plan in res["plans"]:
+            ms = "" if plan["ms"] is None else f"{plan['ms']:.1f}"
+            scans = plan["scans"].replace("|", "\\|")
+            lines.append(f"| {plan['callback']} | {plan['statement']} | {plan['indexes']} | {scans} | {ms} |")
     return "\n".join(lines) + "\n"
 
 
