@@ -60,9 +60,9 @@ def trend_frame(svc: Services, view: ViewFilter, measure: str, cohort: str | Non
 def trend_figure(
     svc: Services, view: ViewFilter, known: Known, measure: str, cohort: str | None = None
 ) -> figures.Figure:
+    """The trend without its commentary markers: trend_figure_json lays them in fresh, as they are never cached."""
     info = _info(svc, measure)
     frame = trend_frame(svc, view, measure, cohort)
-    notes = queries.commentary(svc.engine, measure=measure, area=view.area)  # not cached: edits show at once
     cohort_name = known.cohorts.get(cohort or view.cohort, "")
     title = f"{info['short_name']}: {known.areas.get(view.area, view.area)}" + (
         f", {cohort_name}" if (cohort or view.cohort) != "all" else ""
@@ -72,7 +72,6 @@ def trend_figure(
         unit=info["unit"],
         title=title,
         target=info["target"],
-        annotations=notes,
         confidence=view.confidence,
         comparator_name=known.areas.get(view.comparator, ""),
         footnote=footnote(svc, view, known, source=info["source"], period=span(frame), cohort=cohort),

@@ -52,6 +52,12 @@ def _view(i: int, **extra: str) -> dict[str, str]:
 SUPPRESS = 5  # the default small-number threshold the callbacks apply (Settings.suppression_threshold)
 RUG_AREAS: list[str] = []  # the catalogue's own areas (the rug's columns, the compare-areas bars): set per store
 
+
+def _latest(engine: Any, view: dict[str, str]) -> str:
+    """The period a breakdown or compare-areas chart shows: the measure's latest for the area (a query of its own)."""
+    return queries.latest_period(engine, measure=view["measure"], area=view["area"]) or "2024-Q4"
+
+
 # callback name -> (outputs, extra inputs, view for request i, the query function behind it: the floor). Each floor
 # is the same query function with the same arguments the callback's view makes, run bare in-process.
 CALLBACKS: dict[str, tuple[list[tuple[str, str]], list[dict[str, Any]], Callable[[int], dict[str, str]], Any]] = {
@@ -84,7 +90,12 @@ CALLBACKS: dict[str, tuple[list[tuple[str, str]], list[dict[str, Any]], Callable
         [],
         _view,
         lambda e, v: queries.breakdown(
-            e, measure=v["measure"], area=v["area"], period="2024-Q4", comparator="K04000001", suppress_below=SUPPRESS
+            e,
+            measure=v["measure"],
+            area=v["area"],
+            period=_latest(e, v),
+            comparator="K04000001",
+            suppress_below=SUPPRESS,
         ),
     ),
     "compare areas": (
@@ -94,7 +105,7 @@ CALLBACKS: dict[str, tuple[list[tuple[str, str]], list[dict[str, Any]], Callable
         lambda e, v: queries.compare_areas(
             e,
             measure=v["measure"],
-            period="2024-Q4",
+            period=_latest(e, v),
             areas=[*RUG_AREAS, v["area"]],
             comparator="K04000001",
             suppress_below=SUPPRESS,
@@ -116,7 +127,7 @@ CALLBACKS: dict[str, tuple[list[tuple[str, str]], list[dict[str, Any]], Callable
             e,
             measure=v["measure"],
             area=v["area"],
-            period="2024-Q4",
+            period=_latest(e, v),
             dimension="sex",
             comparator="K04000001",
             suppress_below=SUPPRESS,
