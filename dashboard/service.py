@@ -44,6 +44,7 @@ class Services:
     cache: Cache = field(default_factory=NoCache)
     _versions: tuple[float, dict[str, str]] = (0.0, {})
     current_role: Callable[[], str | None] = _trusted  # the web app passes the signed-in user's role
+    _known: tuple[str, Known] | None = None  # this process's copy, for the data version it was read at
 
     def data_version(self, measure: str | None = None) -> str:
         """The store's data version, or one measure's (imports bump them, which retires cached results).
@@ -90,7 +91,10 @@ class Services:
         """The codes the current user may name: restricted measures only for roles allowed to see them.
 
         Every page, callback and URL checks its codes against this, so it is the one confidentiality gate."""
-        full: Known = self.cached(load_known)
+        version = self.data_version()
+        if self._known is None or self._known[0] != version:  # every request asks: skip the cache round trip
+            self._known = (version, self.cached(load_known))
+        full = self._known[1]
         visible = set(access.visible_measures(self.current_role(), full.published))
         if len(visible) == len(full.measures):
             return full
