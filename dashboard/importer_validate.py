@@ -362,7 +362,9 @@ def _check_numbers(
 ) -> pd.DataFrame:
     """Parse, compute the value from numerator and denominator, and apply the range rules."""
     for col, parsed in nums.items():
-        formula = f[col].str.startswith("=")
+        if not parsed.bad.any():  # a clean file: no cell to look at again
+            continue
+        formula = f.loc[parsed.bad, col].str.startswith("=").reindex(f.index, fill_value=False)
         errors.add(parsed.bad & formula, col, FORMULA_NUMBER)
         errors.add(parsed.bad & ~formula, col, "not a number")
     value, num, den, lo, hi = (nums[c].values for c in NUMBER_COLUMNS)
@@ -459,6 +461,15 @@ def _missing_reason(f: pd.DataFrame, nums: dict[str, Numbers]) -> pd.Series:
     return reason.fillna(MISSING_MARKERS[""])
 
 
+_LINE_STARTING_A_FORMULA = re.compile("(?:^|\n)" + FORMULA_START)
+
+
+def _may_start_a_formula(column: pd.Series) -> bool:
+    """Whether any cell might start like a formula: one scan of the whole column, not a match per cell.
+    (A cell holding a line break can give a false alarm; the caller then checks cell by cell.)"""
+    return bool(_LINE_STARTING_A_FORMULA.search("\n".join(map(str, column.tolist()))))
+
+
 def _flags_and_text(f: pd.DataFrame, errors: _Errors) -> pd.DataFrame:
     out = {}
     for col in FLAG_COLUMNS:
@@ -470,7 +481,8 @@ def _flags_and_text(f: pd.DataFrame, errors: _Errors) -> pd.DataFrame:
         out[col] = lower.isin(_TRUE)
     errors.add(_by_label(f["source"], len).astype(int).gt(200), "source", "longer than 200 characters")
     for col in TEXT_COLUMNS:
-        errors.add(f[col].str.match(FORMULA_START), col, FORMULA_TEXT)
+        if _may_start_a_formula(f[col]):
+            errors.add(f[col].str.match(FORMULA_START), col, FORMULA_TEXT)
         empty = f[col].eq("")
         out[col] = pd.Series(None, index=f.index, dtype=object) if empty.all() else f[col].where(~empty)
     return pd.DataFrame(out, index=f.index)
