@@ -322,9 +322,13 @@ def _table_from_frame(
     return table
 
 
+_EDGE_SPACE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")  # whitespace at either end of a \x00-joined cell
+
+
 def _strip(column: pd.Series) -> pd.Series:
-    """Strip the cells; a quick look first, as most columns of a clean file have nothing to strip."""
-    return column.str.strip() if any(cell != cell.strip() for cell in column.tolist()) else column
+    """Strip the cells; one scan of the joined column first, as most columns of a clean file have nothing to strip.
+    (A regex's whitespace is what `str.strip` removes; a cell holding a NUL character can only raise a false alarm.)"""
+    return column.str.strip() if _EDGE_SPACE.search("\x00".join(column.tolist())) else column
 
 
 def _match_header(

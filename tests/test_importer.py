@@ -806,3 +806,13 @@ def test_rows_read_from_a_stream_match_rows_read_from_disk(tmp_path):
     on_disk = read_table(DATA / "clean_return.csv").cells
     in_memory = read_table(Path("upload.csv"), io.BytesIO(text).getvalue()).cells
     pd.testing.assert_frame_equal(on_disk, in_memory)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [["a", "b"], [" a", "b"], ["a", "b "], ["a\xa0", "b"], ["a", "\u2003b"], ["a\nb", "c"], ["", "x"], ["a\n", "b"]],
+)
+def test_cells_are_stripped_of_any_whitespace_str_strip_knows(cells):
+    from dashboard.importer_read import _strip
+
+    assert _strip(pd.Series(cells, dtype="str")).tolist() == [c.strip() for c in cells]
