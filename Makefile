@@ -63,6 +63,7 @@ serve-prod: $(RUN_STAMP)
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --timeout 120 app:server
 
 ## loadtest: 50 simulated users for 60 s against a running server on http://$(HOST):$(PORT) (127.0.0.1 only)
+## With sign-in on, each user signs in as LOADTEST_USER / LOADTEST_PASSWORD (an account you add with `users add`).
 loadtest: $(TEST_STAMP)
 	$(VENV)/bin/locust -f scripts/locustfile.py --headless --users 50 --spawn-rate 10 --run-time 60s \
 		--host http://$(HOST):$(PORT) --only-summary
