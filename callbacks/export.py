@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from dashboard import audit, export, snapshots, store
@@ -168,14 +168,13 @@ def register(app: Dash) -> None:
         _audit("export", f"{fmt} {url}")
         return data_download(services(), ctx.triggered_id, url)
 
-    @app.callback(
+    app.clientside_callback(  # pure page state: opened and closed in the browser (assets/ui.js)
+        ClientsideFunction(namespace="ui", function_name="toggle"),
         Output(ids.SNAPSHOT_FORM, "is_open"),
         Input(ids.EXPORT_SNAPSHOT, "n_clicks"),
         State(ids.SNAPSHOT_FORM, "is_open"),
         prevent_initial_call=True,
     )
-    def toggle_form(_clicks: int, is_open: bool | None) -> bool:
-        return not is_open
 
     @app.callback(
         Output(ids.SNAPSHOT_RESULT, "children"),

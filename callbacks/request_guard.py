@@ -67,6 +67,8 @@ def check_body(body: Any, callback_map: dict[str, Any]) -> None:
     callback = callback_map.get(body["output"])
     if callback is None:
         raise BadCallbackRequest("there is no such callback")
+    if "callback" not in callback:  # a clientside callback: it runs in the browser, never here
+        raise BadCallbackRequest("that callback runs in the browser")
     for key in ("inputs", "state"):
         items, specs = body.get(key, []), callback[key]
         if not isinstance(items, list) or len(items) != len(specs):
