@@ -11,6 +11,8 @@ from sqlalchemy import Engine
 
 from dashboard import queries, stats
 
+NO_TREND = "cannot be calculated"  # a measure with no data yet: said in words, not left blank (or 'nan')
+
 
 def target_status(value: float | None, target: float | None, polarity: str) -> str:
     """'meets target', 'misses target' or 'no target', in the measure's direction."""
@@ -97,6 +99,7 @@ def _tile_row(m: Any, series: dict[str, list[Any]] | None, spark_points: int) ->
             "target_status": "no target",
             "delta": np.nan,
             "previous_period": None,
+            "trend": NO_TREND,
         }
     values = series["value"]
     has_prev = len(values) > 1

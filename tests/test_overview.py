@@ -48,7 +48,7 @@ def _reference_row(m: Any, series: pd.DataFrame, spark_points: int) -> dict[str,
     if series.empty:
         return {
             **row, "latest_period": None, "value": np.nan, "comparison": "not compared", "spark": [],
-            "target_status": "no target", "delta": np.nan, "previous_period": None,
+            "target_status": "no target", "delta": np.nan, "previous_period": None, "trend": overview.NO_TREND,
         }  # fmt: skip
     last = series.iloc[-1]
     prev = series.iloc[-2] if len(series) > 1 else None
@@ -174,6 +174,15 @@ def test_tile_references_cover_trends_gaps_and_changes(small_store):
     assert set(frames["three periods (no trend)"]["trend"].dropna()) == {"cannot be calculated"}
     assert frames["one period (no change)"]["delta"].isna().all()
     assert frames["small numbers withheld"]["value"].notna().sum() < frames["defaults"]["value"].notna().sum()
+
+
+def test_a_measure_without_data_says_its_trend_cannot_be_calculated(small_store):
+    frame = overview.tiles(small_store, area="E23000039", comparator="K04000001")
+    empty = frame[frame["latest_period"].isna()]
+    assert len(empty) and set(empty["trend"]) == {overview.NO_TREND}
+    tree = overview_layout.tiles(frame, view=DEFAULTS, defaults=DEFAULTS, known=load_known(small_store))
+    shown = to_json_plotly(tree)
+    assert "Recent trend: nan" not in shown and f"Recent trend: {overview.NO_TREND}" in shown
 
 
 # --- tartan rug ------------------------------------------------------------------------------------------------
