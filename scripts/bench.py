@@ -154,21 +154,22 @@ CALLBACKS: dict[str, tuple[list[tuple[str, str]], list[dict[str, Any]], Callable
 
 
 @contextlib.contextmanager
-def sql_timer() -> Iterator[list[float]]:
-    """Seconds spent in the store itself (execute and fetch) while the block runs: the floor's SQL share."""
-    spent: list[float] = []
+def watched_statements() -> Iterator[list[tuple[Any, float]]]:
+    """Each statement the query functions read into a frame while the block runs, with the seconds it took
+    (execute and fetch): the floor's SQL share, and the statements to EXPLAIN."""
+    seen: list[tuple[Any, float]] = []
     real = queries._frame
 
-    def timed(engine: Any, stmt: Any) -> Any:
+    def watched(engine: Any, stmt: Any) -> Any:
         t = time.perf_counter()
         try:
             return real(engine, stmt)
         finally:
-            spent.append(time.perf_counter() - t)
+            seen.append((stmt, time.perf_counter() - t))
 
-    queries._frame = timed  # type: ignore[assignment]
+    queries._frame = watched  # type: ignore[assignment]
     try:
-        yield spent
+        yield seen
     finally:
         queries._frame = real  # type: ignore[assignment]
 
@@ -186,23 +187,6 @@ def _payload(outputs: list[tuple[str, str]], extra: list[dict[str, Any]], view: 
         "changedPropIds": [f"{ids.VIEW}.data"],
         "state": [],
     }
-
-
-@contextlib.contextmanager
-def captured_statements() -> Iterator[list[Any]]:
-    """The SELECT statements the query functions run while the block runs (to EXPLAIN them)."""
-    statements: list[Any] = []
-    real = queries._frame
-
-    def capture(engine: Any, stmt: Any) -> Any:
-        statements.append(stmt)
-        return real(engine, stmt)
-
-    queries._frame = capture  # type: ignore[assignment]
-    try:
-        yield statements
-    finally:
-        queries._frame = real  # type: ignore[assignment]
 
 
 def _explain(engine: Any, stmt: Any) -> tuple[str, str, float | None]:
@@ -230,9 +214,9 @@ def query_plans(engine: Any) -> list[dict[str, Any]]:
     """EXPLAIN (SQLite: QUERY PLAN; PostgreSQL: ANALYZE) of every statement behind each callback's floor."""
     rows = []
     for name, (_, _, view_for, floor) in CALLBACKS.items():
-        with captured_statements() as statements:
+        with watched_statements() as seen:
             floor(engine, view_for(1))
-        for i, stmt in enumerate(statements, 1):
+        for i, (stmt, _) in enumerate(seen, 1):
             indexes, scans, ms = _explain(engine, stmt)
             rows.append({"callback": name, "statement": i, "indexes": indexes, "scans": scans, "ms": ms})
     return rows
@@ -313,11 +297,11 @@ def measure_callbacks(base: str, engine: Any, n: int) -> list[dict[str, Any]]:
                 size = max(size, len(r.content))
         floors, sql = [], []
         for view in views[: min(n, 20)]:
-            with sql_timer() as spent:
+            with watched_statements() as seen:
                 t = time.perf_counter()
                 floor(engine, view)
                 floors.append(1000 * (time.perf_counter() - t))
-            sql.append(1000 * sum(spent))
+            sql.append(1000 * sum(seconds for _, seconds in seen))
         cold50, floor50 = _pct(timings["cold"], 50), _pct(floors, 50)
         rows.append(
             {
