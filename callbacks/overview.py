@@ -10,7 +10,6 @@ from dash import Dash, Input, Output, no_update
 from plotly.io.json import to_json_plotly
 
 from callbacks.common import current_view
-from dashboard import overview as overview_data
 from dashboard import views
 from dashboard.filters import ViewFilter
 from dashboard.service import Services
@@ -42,16 +41,7 @@ def render_rug(view_data: dict[str, Any] | None, active_tab: str | None = "rug")
 
 
 def _rug(svc: Services, view: ViewFilter, known: Any) -> Any:
-    frame = svc.cached(
-        overview_data.rug,
-        areas=list(known.rug_areas),
-        comparator=view.comparator,
-        cohort=view.cohort,
-        period_to=view.period_to,
-        confidence=view.confidence,
-        suppress_below=svc.settings.suppression_threshold,
-        measures=list(known.measures),
-    )
+    frame = views.rug_frame(svc, view, known)
     return overview_layout.rug(
         frame, view=view, defaults=svc.defaults(), known=known, measure_names=dict(known.measures)
     )

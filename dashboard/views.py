@@ -162,19 +162,32 @@ def breakdown_figure(
     )
 
 
+def _overview_filters(svc: Services, view: ViewFilter, known: Known) -> dict[str, Any]:
+    """What the overview's tiles and rug share: the view's comparison, cohort and period, over the measures the
+    viewer may see."""
+    return {
+        "comparator": view.comparator,
+        "cohort": view.cohort,
+        "period_to": view.period_to,
+        "confidence": view.confidence,
+        "suppress_below": svc.settings.suppression_threshold,
+        "measures": list(known.measures),
+    }
+
+
 def tiles_frame(svc: Services, view: ViewFilter, known: Known) -> pd.DataFrame:
     """The overview's headline row per measure the viewer may see (overview tiles, presentation, exports)."""
     from dashboard import overview
 
+    return svc.cached(overview.tiles, area=view.area, **_overview_filters(svc, view, known))  # type: ignore[no-any-return]
+
+
+def rug_frame(svc: Services, view: ViewFilter, known: Known) -> pd.DataFrame:
+    """The tartan rug's cells: each measure the viewer may see at its latest period, across the catalogue's areas."""
+    from dashboard import overview
+
     return svc.cached(  # type: ignore[no-any-return]
-        overview.tiles,
-        area=view.area,
-        comparator=view.comparator,
-        cohort=view.cohort,
-        period_to=view.period_to,
-        confidence=view.confidence,
-        suppress_below=svc.settings.suppression_threshold,
-        measures=list(known.measures),
+        overview.rug, areas=list(known.rug_areas), **_overview_filters(svc, view, known)
     )
 
 
