@@ -211,7 +211,7 @@ def grid_frame(svc: Services, view: ViewFilter, measure: str | list[str]) -> pd.
 def grid_rows(svc: Services, view: ViewFilter, measure: str) -> list[dict[str, Any]]:
     """The rows behind the measure's charts: the trend, the breakdown and the areas, as plain records."""
     return svc.memo(  # type: ignore[no-any-return]
-        "grid-rows", _figure_key(view, measure), lambda: records(grid_frame(svc, view, measure)), measure=measure
+        "grid-rows", _view_key(view, measure), lambda: records(grid_frame(svc, view, measure)), measure=measure
     )
 
 
@@ -251,7 +251,7 @@ def summary_sentence(svc: Services, view: ViewFilter, known: Known, measure: str
     """'Adult reoffending in Pan-Dorset was 22.1% in 2021-Q4, better than England and Wales (25.1%).'"""
     return svc.memo(  # type: ignore[no-any-return]
         "summary-sentence",
-        _figure_key(view, measure),
+        _view_key(view, measure),
         lambda: _summary_sentence(svc, view, known, measure),
         measure=measure,
     )
@@ -335,7 +335,7 @@ def commentary_patch_points(svc: Services, view: ViewFilter, measure: str) -> di
 # --- Figures memoised: a warm request skips building them altogether ---------------------------------------
 
 
-def _figure_key(view: ViewFilter, *parts: Any) -> list[Any]:
+def _view_key(view: ViewFilter, *parts: Any) -> list[Any]:
     return [view.to_query(), *parts]
 
 
@@ -345,7 +345,7 @@ def trend_figure_json(
     """trend_figure as a dict; the commentary markers (never cached, so edits show at once) are laid in fresh."""
     base = svc.memo(
         "trend-figure",
-        _figure_key(view, measure, cohort),
+        _view_key(view, measure, cohort),
         lambda: trend_figure(svc, view, known, measure, cohort),
         measure=measure,
     )
@@ -361,7 +361,7 @@ def areas_figure_json(
 ) -> dict[str, Any]:
     return svc.memo(  # type: ignore[no-any-return]
         "areas-figure",
-        _figure_key(view, measure, cohort),
+        _view_key(view, measure, cohort),
         lambda: areas_figure(svc, view, known, measure, cohort),
         measure=measure,
     )
@@ -377,7 +377,7 @@ def breakdown_figure_json(
 ) -> dict[str, Any]:
     return svc.memo(  # type: ignore[no-any-return]
         "breakdown-figure",
-        _figure_key(view, measure, dimension, selected),
+        _view_key(view, measure, dimension, selected),
         lambda: breakdown_figure(svc, view, known, measure, dimension, selected),
         measure=measure,
     )
@@ -385,7 +385,7 @@ def breakdown_figure_json(
 
 def spc_view_json(svc: Services, view: ViewFilter, known: Known, measure: str) -> tuple[dict[str, Any], list[str]]:
     return svc.memo(  # type: ignore[no-any-return]
-        "spc-figure", _figure_key(view, measure), lambda: spc_view(svc, view, known, measure), measure=measure
+        "spc-figure", _view_key(view, measure), lambda: spc_view(svc, view, known, measure), measure=measure
     )
 
 
